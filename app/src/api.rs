@@ -1,0 +1,173 @@
+//! The one typed client of the shop's JSON API. Components call this, never `gloo-net`.
+//!
+//! [`PublicApi`] holds the calls that need no token; its [`PublicApi::login`] and
+//! [`PublicApi::refresh`] return an [`AuthedApi`], the only way to make a call that needs an
+//! access token, so such a call without a token does not compile. The refresh token never
+//! reaches this code: the gateway keeps it in an `HttpOnly` cookie, asked for with the
+//! `X-Refresh-Token-Transport: cookie` header.
+
+use api_types::auth::{LoginRequest, RegisterRequest, TokenResponse, User};
+use api_types::catalog::{Category, Product, ProductPage};
+use api_types::orders::{Cart, Order, OrderList, SetQuantity};
+use api_types::Problem;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+
+const TRANSPORT_HEADER: &str = "X-Refresh-Token-Transport";
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with problem details.
+    Problem(Problem),
+    /// No answer (offline, server down) or an answer that is not what the API promises.
+    Network(String),
+}
+
+impl ApiError {
+    /// The problem's stable code, if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => Some(&p.code),
+            ApiError::Network(_) => None,
+        }
+    }
+
+    /// Whether the access token was refused (HTTP 401).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Problem(p) if p.status == 401)
+    }
+
+    /// A sentence to show a person.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Problem(p) => p.message().to_owned(),
+            ApiError::Network(_) => "The shop cannot be reached. Check your connection and try again.".to_owned(),
+        }
+    }
+}
+
+async fn problem_of(response: Response) -> ApiError {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Problem(Problem::new(
+            status,
+            "http_error",
+            "Error",
+            Some(format!("The shop answered with HTTP {status}.")),
+        )),
+    }
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+async fn json<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
+    send(request).await?.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()))
+}
+
+fn empty(builder: RequestBuilder) -> Result<Request, gloo_net::Error> {
+    builder.build()
+}
+
+/// Calls that need no access token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PublicApi;
+
+impl PublicApi {
+    /// `POST /api/auth/register`.
+    pub async fn register(self, body: &RegisterRequest) -> Result<User, ApiError> {
+        json(Request::post("/api/auth/register").json(body)).await
+    }
+
+    /// `POST /api/auth/login`; the refresh token goes into the `HttpOnly` cookie.
+    pub async fn login(self, body: &LoginRequest) -> Result<AuthedApi, ApiError> {
+        let tokens: TokenResponse =
+            json(Request::post("/api/auth/login").header(TRANSPORT_HEADER, "cookie").json(body)).await?;
+        Ok(AuthedApi { access_token: tokens.access_token })
+    }
+
+    /// `POST /api/auth/refresh` with the cookie: a new access token (and a rotated cookie).
+    pub async fn refresh(self) -> Result<AuthedApi, ApiError> {
+        let tokens: TokenResponse =
+            json(empty(Request::post("/api/auth/refresh").header(TRANSPORT_HEADER, "cookie"))).await?;
+        Ok(AuthedApi { access_token: tokens.access_token })
+    }
+
+    /// `POST /api/auth/logout` with the cookie: ends the session and clears the cookie.
+    pub async fn logout(self) -> Result<(), ApiError> {
+        send(empty(Request::post("/api/auth/logout").header(TRANSPORT_HEADER, "cookie"))).await.map(drop)
+    }
+
+    /// `GET /api/products`: one page, optionally of one category.
+    pub async fn products(self, page: u32, per_page: u32, category: Option<String>) -> Result<ProductPage, ApiError> {
+        let mut b = Request::get("/api/products")
+            .query([("page", page.to_string()), ("per_page", per_page.to_string())]);
+        if let Some(c) = category {
+            b = b.query([("category", c)]);
+        }
+        json(empty(b)).await
+    }
+
+    /// `GET /api/products/{id}`.
+    pub async fn product(self, id: i64) -> Result<Product, ApiError> {
+        json(empty(Request::get(&format!("/api/products/{id}")))).await
+    }
+
+    /// `GET /api/categories`.
+    pub async fn categories(self) -> Result<Vec<Category>, ApiError> {
+        json(empty(Request::get("/api/categories"))).await
+    }
+}
+
+/// Calls made with an access token (kept in memory only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthedApi {
+    access_token: String,
+}
+
+impl AuthedApi {
+    fn bearer(&self, b: RequestBuilder) -> RequestBuilder {
+        b.header("Authorization", &format!("Bearer {}", self.access_token))
+    }
+
+    /// `GET /api/auth/me`.
+    pub async fn me(&self) -> Result<User, ApiError> {
+        json(empty(self.bearer(Request::get("/api/auth/me")))).await
+    }
+
+    /// `GET /api/cart`.
+    pub async fn cart(&self) -> Result<Cart, ApiError> {
+        json(empty(self.bearer(Request::get("/api/cart")))).await
+    }
+
+    /// `PUT /api/cart/items/{product_id}`.
+    pub async fn set_quantity(&self, product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
+        let url = format!("/api/cart/items/{product_id}");
+        json(self.bearer(Request::put(&url)).json(&SetQuantity { quantity })).await
+    }
+
+    /// `DELETE /api/cart/items/{product_id}`.
+    pub async fn remove_item(&self, product_id: i64) -> Result<Cart, ApiError> {
+        json(empty(self.bearer(Request::delete(&format!("/api/cart/items/{product_id}"))))).await
+    }
+
+    /// `POST /api/orders` with an empty body: checks out the cart. `idempotency_key` must be
+    /// the same for every try of one checkout, so a retry never charges twice.
+    pub async fn checkout(&self, idempotency_key: &str) -> Result<Order, ApiError> {
+        json(empty(self.bearer(Request::post("/api/orders")).header("Idempotency-Key", idempotency_key))).await
+    }
+
+    /// `GET /api/orders`: newest first.
+    pub async fn orders(&self) -> Result<OrderList, ApiError> {
+        json(empty(self.bearer(Request::get("/api/orders")))).await
+    }
+}

@@ -1,0 +1,74 @@
+//! Pieces shared by several pages.
+
+pub(crate) mod nav;
+pub(crate) mod protected;
+
+use crate::api::ApiError;
+use leptos::prelude::*;
+
+/// A price for people: `12.50 EUR`.
+pub(crate) fn price(cents: i64, currency: &str) -> String {
+    api_types::validate::format_cents(cents, currency)
+}
+
+/// An error message, announced to screen readers.
+#[component]
+pub(crate) fn ErrorMessage(error: ApiError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.message()}</p> }
+}
+
+/// The loading indicator.
+#[component]
+pub(crate) fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">"Loading…"</p> }
+}
+
+/// Adds `quantity` of a product to the cart (on top of what is already there).
+pub(crate) async fn add_to_cart(
+    session: crate::session::Session,
+    product_id: i64,
+    quantity: i64,
+) -> Result<api_types::orders::Cart, ApiError> {
+    session
+        .call(move |api| async move {
+            let cart = api.cart().await?;
+            let current = cart.items.iter().find(|i| i.product_id == product_id).map_or(0, |i| i.quantity);
+            api.set_quantity(product_id, current + quantity).await
+        })
+        .await
+}
+
+/// The "Add to cart" button with its outcome. Signed-out users are sent to sign in first.
+#[component]
+pub(crate) fn AddToCart(product_id: i64, #[prop(into)] quantity: Signal<i64>, in_stock: bool) -> impl IntoView {
+    let session = crate::session::use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    let status = RwSignal::new(None::<Result<(), ApiError>>);
+    let busy = RwSignal::new(false);
+    let click = move |_| {
+        if session.user().is_none() {
+            navigate(&format!("/login?next=/products/{product_id}"), Default::default());
+            return;
+        }
+        busy.set(true);
+        let q = quantity.get_untracked();
+        leptos::task::spawn_local(async move {
+            status.set(Some(add_to_cart(session, product_id, q).await.map(drop)));
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="add-to-cart">
+            <button on:click=click disabled=move || busy.get() || !in_stock>
+                {if in_stock { "Add to cart" } else { "Sold out" }}
+            </button>
+            <span role="status">
+                {move || match status.get() {
+                    Some(Ok(())) => view! { <span class="ok">"Added to cart"</span> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </span>
+        </div>
+    }
+}

@@ -1,0 +1,40 @@
+//! The shop's browser app (Leptos, client-side rendering).
+//!
+//! Pages are in [`pages`], shared pieces in [`components`], the typed API client in [`api`] and
+//! the signed-in state in [`session`].
+
+pub mod api;
+mod components;
+mod pages;
+pub mod session;
+
+use components::nav::Nav;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use session::Session;
+
+/// The whole app: session, navigation and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    spawn_local(session.resume());
+    view! {
+        <Router>
+            <Nav />
+            <main class="page">
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    <Route path=path!("/") view=pages::catalog::CatalogPage />
+                    <Route path=path!("/products/:id") view=pages::product::ProductPage />
+                    <Route path=path!("/login") view=pages::login::LoginPage />
+                    <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <Route path=path!("/cart") view=pages::cart::CartPage />
+                    <Route path=path!("/checkout") view=pages::checkout::CheckoutPage />
+                    <Route path=path!("/orders") view=pages::orders::OrdersPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per page.
+
+pub(crate) mod cart;
+pub(crate) mod catalog;
+pub(crate) mod checkout;
+pub(crate) mod login;
+pub(crate) mod orders;
+pub(crate) mod product;
+pub(crate) mod register;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Any path the app does not know.
+#[component]
+pub(crate) fn NotFound() -> impl IntoView {
+    view! {
+        <h1>"Page not found"</h1>
+        <p>"There is nothing here. " <A href="/">"Back to the catalog"</A></p>
+    }
+}

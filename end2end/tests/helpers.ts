@@ -1,0 +1,34 @@
+import { expect, Page } from '@playwright/test';
+
+/** A username no other test uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export const PASSWORD = 'a long enough password';
+
+/** Base URL of one of the shops started by global-setup.ts. */
+export function shop(name: 'SHOP_URL' | 'SHOP_DECLINING_URL' | 'SHOP_SHORT_TOKEN_URL'): string {
+  const url = process.env[name];
+  if (!url) throw new Error(`${name} is not set: run the tests through playwright.config.ts`);
+  return url;
+}
+
+/** Registers through the page; registration signs the user in and opens the catalog. */
+export async function register(page: Page, base: string, username: string) {
+  await page.goto(`${base}/register`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Catalog' })).toBeVisible();
+}
+
+/** Adds the first product of the catalog to the cart; returns its name. */
+export async function addFirstProduct(page: Page): Promise<string> {
+  const first = page.getByRole('list', { name: 'Products' }).getByRole('listitem').first();
+  const name = (await first.getByRole('heading').innerText()).trim();
+  await first.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(first.getByText('Added to cart')).toBeVisible();
+  return name;
+}

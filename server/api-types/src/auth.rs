@@ -1,0 +1,88 @@
+//! Accounts and tokens: `/api/auth/*`.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/auth/register` body. Validated with [`crate::validate`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub username: String,
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `POST /api/auth/login` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/auth/refresh` and `POST /api/auth/logout` body.
+///
+/// The browser app sends no body: the gateway takes the refresh token from its `HttpOnly`
+/// cookie instead (see the gateway's `refresh_cookie` module).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Answer to a successful login or refresh (RFC 6749 §5.1 shape).
+///
+/// `refresh_token` is absent when the gateway moved it into a cookie for the browser app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// A signed JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `"Bearer"`.
+    pub token_type: String,
+    /// Lifetime of the access token, in seconds.
+    pub expires_in: u64,
+    /// Opaque, single-use refresh token; each refresh returns a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Lifetime of the refresh token, in seconds.
+    pub refresh_expires_in: u64,
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Admin,
+}
+
+impl Role {
+    /// The wire name (`customer`, `admin`), also used in the database and in token claims.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a wire name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "customer" => Some(Role::Customer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub role: Role,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}

@@ -1,0 +1,217 @@
+//! Validated input types. Raw strings and numbers from a request become one of these at the
+//! edge; the rest of the code never sees unvalidated input. The SPA uses the same rules to
+//! explain a mistake before sending it.
+
+use std::fmt;
+
+/// Why an input was refused: the field and a sentence a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
+    Invalid { field, reason: reason.into() }
+}
+
+/// A username: 3 to 32 characters of `a-z`, `0-9`, `_`, `.`, `-`, starting with a letter or
+/// digit. Stored and compared in lower case, so `Alice` and `alice` are the same account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub const MIN_LEN: usize = 3;
+    pub const MAX_LEN: usize = 32;
+
+    /// Trims, lower-cases and checks `raw`.
+    ///
+    /// # Errors
+    /// [`Invalid`] naming `username` when the rules above are not met.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim().to_lowercase();
+        let len = s.chars().count();
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
+            return Err(invalid(
+                "username",
+                format!("must be {} to {} characters long", Self::MIN_LEN, Self::MAX_LEN),
+            ));
+        }
+        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
+            return Err(invalid("username", "may contain only letters, digits, '_', '.' and '-'"));
+        }
+        if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(invalid("username", "must start with a letter or a digit"));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password for a new account: 8 to 128 characters (Unicode scalar values, not bytes), no
+/// composition rules, never truncated (NIST SP 800-63B §3.1.1.2). Its `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 128;
+
+    /// Checks the length of `raw`; the password is kept exactly as typed.
+    ///
+    /// # Errors
+    /// [`Invalid`] naming `password` when it is too short or too long.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let len = raw.chars().count();
+        if len < Self::MIN_CHARS {
+            return Err(invalid(
+                "password",
+                format!("must be at least {} characters long", Self::MIN_CHARS),
+            ));
+        }
+        if len > Self::MAX_CHARS {
+            return Err(invalid(
+                "password",
+                format!("must be at most {} characters long", Self::MAX_CHARS),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(<redacted>)")
+    }
+}
+
+/// An e-mail address: at most 254 characters, one `@` with text on both sides, a dot in the
+/// domain, no whitespace. Deliverability is not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    /// Trims and checks `raw`.
+    ///
+    /// # Errors
+    /// [`Invalid`] naming `email`.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim();
+        let ok = s.len() <= Self::MAX_LEN
+            && !s.chars().any(char::is_whitespace)
+            && matches!(s.split_once('@'), Some((local, domain))
+                if !local.is_empty() && !domain.contains('@')
+                && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(invalid("email", "is not a valid e-mail address"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A quantity of one product in a cart or order: a whole number from 1 to [`Quantity::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quantity(i64);
+
+impl Quantity {
+    pub const MAX: i64 = 99;
+
+    /// # Errors
+    /// [`Invalid`] naming `quantity` when `raw` is below 1 or above [`Quantity::MAX`].
+    pub fn new(raw: i64) -> Result<Self, Invalid> {
+        if (1..=Self::MAX).contains(&raw) {
+            Ok(Self(raw))
+        } else {
+            Err(invalid("quantity", format!("must be a whole number from 1 to {}", Self::MAX)))
+        }
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// Formats cents as a price for people: `1250` with `EUR` is `12.50 EUR`.
+pub fn format_cents(cents: i64, currency: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_and_lower_cased() {
+        assert_eq!(Username::parse("  Alice_1 ").unwrap().as_str(), "alice_1");
+    }
+
+    #[test]
+    fn usernames_outside_the_rules_are_refused() {
+        for bad in ["", "ab", "a b c", "_alice", "élodie", &"a".repeat(33), "bob!"] {
+            assert!(Username::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_count_characters_not_bytes() {
+        assert!(NewPassword::parse("ééééééé").is_err(), "7 characters is too short");
+        assert!(NewPassword::parse("éééééééé").is_ok());
+        assert!(NewPassword::parse(&"p".repeat(128)).is_ok());
+        assert!(NewPassword::parse(&"p".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn passwords_are_kept_as_typed_and_never_printed() {
+        let p = NewPassword::parse("  spaces kept  ").unwrap();
+        assert_eq!(p.expose(), "  spaces kept  ");
+        assert!(!format!("{p:?}").contains("spaces"));
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(Email::parse("a@b.co").is_ok());
+        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@.de", "a@de."] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn quantities_run_from_one_to_the_maximum() {
+        assert!(Quantity::new(0).is_err());
+        assert!(Quantity::new(-1).is_err());
+        assert_eq!(Quantity::new(1).unwrap().get(), 1);
+        assert!(Quantity::new(Quantity::MAX).is_ok());
+        assert!(Quantity::new(Quantity::MAX + 1).is_err());
+    }
+
+    #[test]
+    fn cents_format_with_two_decimals() {
+        assert_eq!(format_cents(1250, "EUR"), "12.50 EUR");
+        assert_eq!(format_cents(5, "EUR"), "0.05 EUR");
+        assert_eq!(format_cents(-199, "EUR"), "-1.99 EUR");
+    }
+}

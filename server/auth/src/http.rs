@@ -1,0 +1,216 @@
+//! The auth service's HTTP handlers.
+
+use crate::error::AuthError;
+use crate::{password, store, AppState, AuthSettings, DEV_ADMIN_PASSWORD, DEV_DEMO_PASSWORD};
+use api_types::auth::{LoginRequest, RefreshRequest, RegisterRequest, Role, TokenResponse, User};
+use api_types::validate::{Email, NewPassword, Username};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use shop_common::extract::Json;
+use shop_common::token::Identity;
+use shop_common::ApiError;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Largest accepted request body, in bytes: enough for any valid request, small enough that a
+/// huge password is refused before it is hashed.
+const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/auth/register", post(register))
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/refresh", post(refresh))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/auth/me", get(me))
+        .merge(shop_common::health::router(shop_common::health::sqlite_ready(state.db.clone())))
+        .fallback(shop_common::problem::not_found)
+        .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(state)
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
+}
+
+fn unix_now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Creates a user with a hashed password. A taken username is [`AuthError::UsernameTaken`].
+async fn create_user(
+    state: &AppState,
+    username: &Username,
+    email: Option<&Email>,
+    password: &NewPassword,
+    role: Role,
+) -> Result<User, AuthError> {
+    let hash = password::hash(SecretString::from(password.expose().to_owned())).await?;
+    store::insert_user(&state.db, username.as_str(), email.map(Email::as_str), &hash, role, &now_rfc3339())
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref d) if d.is_unique_violation() => AuthError::UsernameTaken,
+            other => other.into(),
+        })
+}
+
+#[tracing::instrument(skip_all)]
+async fn register(
+    State(state): State<AppState>,
+    Json(body): Json<RegisterRequest>,
+) -> Result<impl IntoResponse, AuthError> {
+    let username = Username::parse(&body.username).map_err(ApiError::from)?;
+    let password = NewPassword::parse(&body.password).map_err(ApiError::from)?;
+    let email = match body.email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(Email::parse(raw).map_err(ApiError::from)?),
+    };
+    let user = create_user(&state, &username, email.as_ref(), &password, Role::Customer).await?;
+    tracing::info!(user_id = user.id, "user registered");
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[tracing::instrument(skip_all)]
+async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginRequest>,
+) -> Result<Json<TokenResponse>, AuthError> {
+    let found = match Username::parse(&body.username) {
+        Ok(name) => store::credentials(&state.db, name.as_str()).await?,
+        Err(_) => None,
+    };
+    let phc = found.as_ref().map(|c| c.password_hash.clone());
+    let ok = password::verify(SecretString::from(body.password), phc).await?;
+    match found {
+        Some(c) if ok && !c.disabled => {
+            tracing::info!(user_id = c.user.id, "login");
+            let mut conn = state.db.acquire().await?;
+            let family = uuid::Uuid::new_v4().to_string();
+            Ok(Json(issue_pair(&state, &mut conn, &c.user, &family).await?))
+        }
+        _ => {
+            tracing::info!("login refused");
+            Err(AuthError::InvalidCredentials)
+        }
+    }
+}
+
+/// Hex SHA-256 of a refresh token: what the database stores instead of the token.
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues an access token and a new refresh token in `family_id`, storing the refresh
+/// token's hash through `conn` (so a rotation stores its successor in its own transaction).
+async fn issue_pair(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user: &User,
+    family_id: &str,
+) -> Result<TokenResponse, AuthError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let refresh = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = unix_now();
+    let refresh_secs = state.refresh_ttl.as_secs();
+    let expires_at = now.saturating_add(i64::try_from(refresh_secs).unwrap_or(i64::MAX / 4));
+    store::insert_refresh_token(conn, &token_hash(&refresh), family_id, user.id, now, expires_at).await?;
+    let access = state
+        .keys
+        .issue(user.id, &user.username, user.role, state.access_ttl)
+        .map_err(|e| AuthError::from(anyhow::Error::from(e)))?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.access_ttl.as_secs(),
+        refresh_token: Some(refresh),
+        refresh_expires_in: refresh_secs,
+    })
+}
+
+/// Rotates a refresh token (RFC 9700 §4.14.2): the presented token is marked used and a
+/// successor in the same family is returned. A used token presented again revokes its family.
+#[tracing::instrument(skip_all)]
+async fn refresh(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Json<TokenResponse>, AuthError> {
+    let now = unix_now();
+    let hash = token_hash(&body.refresh_token);
+    let mut tx = state.db.begin().await?;
+    // The first statement writes, so the transaction holds SQLite's write lock from the start
+    // and two refreshes with one token are serialised: exactly one claims it.
+    if let Some(claimed) = store::claim_refresh_token(&mut tx, &hash, now).await? {
+        let Some(user) = store::active_user(&mut *tx, claimed.user_id).await? else {
+            return Err(AuthError::InvalidRefreshToken);
+        };
+        let pair = issue_pair(&state, &mut tx, &user, &claimed.family_id).await?;
+        tx.commit().await?;
+        return Ok(Json(pair));
+    }
+    if let Some(stored) = store::find_refresh_token(&mut tx, &hash).await? {
+        if stored.used && !stored.revoked {
+            store::revoke_family(&mut *tx, &stored.family_id, now).await?;
+            tx.commit().await?;
+            tracing::warn!(
+                security_event = "refresh_token_reuse",
+                user_id = stored.user_id,
+                family_id = %stored.family_id,
+                "refresh token reused; token family revoked"
+            );
+        }
+    }
+    Err(AuthError::InvalidRefreshToken)
+}
+
+/// Ends the session of a refresh token (its whole family). Unknown tokens are ignored, as in
+/// RFC 7009 §2.2, so logout is idempotent.
+#[tracing::instrument(skip_all)]
+async fn logout(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<StatusCode, AuthError> {
+    let mut conn = state.db.acquire().await?;
+    if let Some(stored) = store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await? {
+        store::revoke_family(&mut *conn, &stored.family_id, unix_now()).await?;
+        tracing::info!(user_id = stored.user_id, "logout");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+async fn me(State(state): State<AppState>, identity: Identity) -> Result<Json<User>, AuthError> {
+    store::active_user(&state.db, identity.user_id)
+        .await?
+        .map(Json)
+        .ok_or(AuthError::Api(ApiError::Unauthorized))
+}
+
+/// Dev mode: creates `demo` (customer) and `admin` unless they exist.
+pub(crate) async fn seed_dev_accounts(state: &AppState, settings: &AuthSettings) -> anyhow::Result<()> {
+    let accounts = [
+        ("demo", Role::Customer, &settings.demo_password, DEV_DEMO_PASSWORD),
+        ("admin", Role::Admin, &settings.admin_password, DEV_ADMIN_PASSWORD),
+    ];
+    for (name, role, configured, default) in accounts {
+        if store::user_exists(&state.db, name).await? {
+            continue;
+        }
+        let raw = configured.as_ref().map_or(default, |s| s.expose_secret());
+        let password = NewPassword::parse(raw)?;
+        let username = Username::parse(name)?;
+        match create_user(state, &username, None, &password, role).await {
+            Ok(_) | Err(AuthError::UsernameTaken) => tracing::info!(user = name, "seeded dev account"),
+            Err(e) => anyhow::bail!("cannot seed {name}: {e}"),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The auth service: accounts, argon2id password hashes, signed JWT access tokens and rotating
+//! opaque refresh tokens with reuse detection.
+//!
+//! Routes (all JSON; errors are RFC 9457 problem details):
+//! - `POST /api/auth/register {username, password, email?}` -> 201 [`api_types::auth::User`];
+//!   409 `username_taken`; 422 `validation_failed`.
+//! - `POST /api/auth/login {username, password}` -> 200 [`api_types::auth::TokenResponse`];
+//!   401 `invalid_credentials`.
+//! - `POST /api/auth/refresh {refresh_token}` -> 200 a new pair; 401 `invalid_refresh_token`.
+//! - `POST /api/auth/logout {refresh_token}` -> 204.
+//! - `GET /api/auth/me` (Bearer) -> 200 the current user.
+//! - `GET /health/live`, `GET /health/ready`.
+
+mod error;
+mod http;
+mod password;
+mod store;
+
+use clap::Args;
+use secrecy::SecretString;
+use shop_common::config::SharedSettings;
+use shop_common::token::TokenKeys;
+use sqlx::SqlitePool;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+pub use error::AuthError;
+
+/// Password of the dev-mode account `demo` when `SHOP_DEMO_PASSWORD` is unset.
+pub const DEV_DEMO_PASSWORD: &str = "demo-password";
+/// Password of the dev-mode account `admin` when `SHOP_ADMIN_PASSWORD` is unset.
+pub const DEV_ADMIN_PASSWORD: &str = "admin-password";
+
+/// Settings of the auth service (flags and `SHOP_*` environment variables).
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// Listen address of the auth service.
+    #[arg(long, env = "SHOP_AUTH_ADDR", default_value = "127.0.0.1:8001")]
+    pub auth_addr: String,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "SHOP_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a refresh token, in seconds (default 30 days).
+    #[arg(long, env = "SHOP_REFRESH_TOKEN_TTL_SECS", default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl_secs: u64,
+
+    /// Password of the dev-mode customer account `demo` (default `demo-password`, dev mode only).
+    #[arg(long, env = "SHOP_DEMO_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
+    pub demo_password: Option<SecretString>,
+
+    /// Password of the dev-mode account `admin` (default `admin-password`, dev mode only).
+    #[arg(long, env = "SHOP_ADMIN_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
+    pub admin_password: Option<SecretString>,
+}
+
+fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(s.to_owned()))
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            auth_addr: "127.0.0.1:0".to_owned(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            demo_password: None,
+            admin_password: None,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) db: SqlitePool,
+    pub(crate) keys: Arc<TokenKeys>,
+    pub(crate) access_ttl: Duration,
+    pub(crate) refresh_ttl: Duration,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.keys.clone()
+    }
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Opens the database (`{data_dir}/auth.db`), runs migrations and, in dev mode, seeds the
+/// accounts `demo` (customer) and `admin`.
+///
+/// # Errors
+/// A weak secret outside dev mode, or a database that cannot be opened or migrated.
+pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::Result<AppState> {
+    let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
+    let db = shop_common::db::open_sqlite(&shared.data_dir.join("auth.db"), &MIGRATOR).await?;
+    let state = AppState {
+        db,
+        keys,
+        access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
+        refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
+    };
+    if shared.dev_mode {
+        http::seed_dev_accounts(&state, settings).await?;
+    }
+    Ok(state)
+}
+
+/// The service's routes, with request ids and tracing.
+pub fn router(state: AppState) -> axum::Router {
+    shop_common::telemetry::layer(http::router(state), "auth")
+}
+
+/// Builds the state and serves on `listener` until `shutdown` resolves.
+///
+/// # Errors
+/// As [`state`], or when serving fails.
+pub async fn run(
+    listener: TcpListener,
+    shared: &SharedSettings,
+    settings: &AuthSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = router(state(shared, settings).await?);
+    tracing::info!(addr = %listener.local_addr()?, "auth listening");
+    shop_common::serve::serve(listener, app, shutdown).await?;
+    Ok(())
+}

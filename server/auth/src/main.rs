@@ -1,0 +1,20 @@
+//! Runs the auth service alone. Settings: see `auth --help`.
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "auth", about = "The shop's auth service")]
+struct Cli {
+    #[command(flatten)]
+    shared: shop_common::config::SharedSettings,
+    #[command(flatten)]
+    auth: shop_auth::AuthSettings,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shop_common::telemetry::init();
+    let cli = Cli::parse();
+    let listener = shop_common::serve::bind(&cli.auth.auth_addr).await?;
+    shop_auth::run(listener, &cli.shared, &cli.auth, shop_common::serve::shutdown_signal()).await
+}

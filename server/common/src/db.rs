@@ -1,0 +1,45 @@
+//! SQLite set-up shared by the services: one file per service in the data directory, WAL
+//! journal, foreign keys on, migrations embedded in each service and run at start.
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a statement waits for another writer's lock before failing, in seconds.
+pub const BUSY_TIMEOUT_SECS: u64 = 10;
+
+/// Opens (creating if needed) the SQLite database `file` and runs `migrator`.
+///
+/// WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
+/// killed (`kill -9`); only an operating-system crash may lose the last commits.
+///
+/// # Errors
+/// When the directory cannot be created, the file cannot be opened or a migration fails.
+pub async fn open_sqlite(file: &Path, migrator: &Migrator) -> anyhow::Result<SqlitePool> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", dir.display()))?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", file.display()))?;
+    migrator.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Whether the database answers a trivial query: the readiness check.
+pub async fn ping(pool: &SqlitePool) -> bool {
+    sqlx::query("SELECT 1").execute(pool).await.is_ok()
+}

@@ -1,0 +1,14 @@
+//! Plumbing shared by the shop's three servers (gateway, auth, orders), so that no rule is
+//! written twice: RFC 9457 problem responses and the extractors that produce them, access-token
+//! issuing and verification, SQLite set-up, health checks, tracing and graceful serving.
+
+pub mod config;
+pub mod db;
+pub mod extract;
+pub mod health;
+pub mod problem;
+pub mod serve;
+pub mod telemetry;
+pub mod token;
+
+pub use problem::ApiError;

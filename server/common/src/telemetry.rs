@@ -1,0 +1,42 @@
+//! Tracing: one subscriber per process, and one span per request carrying the request id
+//! (`x-request-id`, generated when absent, returned to the client) and the matched route.
+//! Headers and bodies are never logged, so tokens, cookies and passwords never are.
+
+use axum::extract::MatchedPath;
+use axum::http::{HeaderName, Request};
+use axum::Router;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The request id header.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Installs the global subscriber; `RUST_LOG` filters (default `info`). Safe to call twice.
+pub fn init() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// Adds request ids and a request span (method, matched route, request id; status and latency
+/// on the response) to `router`. `service` names the process in the span.
+pub fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>, service: &'static str) -> Router<S> {
+    router
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(move |req: &Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str)
+                        .unwrap_or("unmatched");
+                    let request_id =
+                        req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", service, method = %req.method(), route, request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}

@@ -1,0 +1,237 @@
+//! The gateway: one address for the browser and API clients.
+//!
+//! - Serves the single-page app (the site built by cargo-leptos) with an index fallback for
+//!   client routes.
+//! - Routes `/api/auth/*`, `/api/users/*` to auth and `/api/products*`, `/api/categories`,
+//!   `/api/cart*`, `/api/orders*` to orders ([`routes`]), verifying access tokens of protected
+//!   routes itself and answering 401 before forwarding ([`proxy`]).
+//! - Moves the browser's refresh token into an `HttpOnly` cookie ([`refresh_cookie`]).
+//! - By default runs auth and orders in the same process on their own ports ([`start`]).
+
+mod proxy;
+pub mod refresh_cookie;
+pub mod routes;
+mod site;
+
+use anyhow::Context;
+use axum::routing::any;
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use shop_auth::AuthSettings;
+use shop_common::config::SharedSettings;
+use shop_common::token::TokenKeys;
+use shop_orders::OrdersSettings;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// Settings of the gateway itself. Its listen address is the Leptos site address
+/// (`LEPTOS_SITE_ADDR`, see [`site_options`]).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GatewaySettings {
+    /// File with the Leptos site options (`[package.metadata.leptos]`); `LEPTOS_*` environment
+    /// variables, which cargo-leptos sets, override it.
+    #[arg(long, env = "SHOP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
+    pub leptos_config: PathBuf,
+
+    /// Base URL of a separately run auth service, e.g. `http://10.0.0.5:8001`. Unset: the
+    /// gateway runs auth itself on `SHOP_AUTH_ADDR`.
+    #[arg(long, env = "SHOP_AUTH_URL")]
+    pub auth_url: Option<String>,
+
+    /// Base URL of a separately run orders service. Unset: the gateway runs orders itself on
+    /// `SHOP_ORDERS_ADDR`.
+    #[arg(long, env = "SHOP_ORDERS_URL")]
+    pub orders_url: Option<String>,
+
+    /// Longest wait for an upstream's answer, in seconds.
+    #[arg(long, env = "SHOP_UPSTREAM_TIMEOUT_SECS", default_value_t = 15)]
+    pub upstream_timeout_secs: u64,
+
+    /// Mark the refresh cookie `Secure` (HTTPS only). Defaults to on outside dev mode; dev mode
+    /// on plain `http://127.0.0.1` needs it off.
+    #[arg(long, env = "SHOP_COOKIE_SECURE", action = clap::ArgAction::Set)]
+    pub cookie_secure: Option<bool>,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        Self {
+            leptos_config: PathBuf::from("Leptos.toml"),
+            auth_url: None,
+            orders_url: None,
+            upstream_timeout_secs: 15,
+            cookie_secure: None,
+        }
+    }
+}
+
+/// Everything the gateway binary reads: its own settings and those of the services it embeds.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "gateway", about = "The shop's gateway (and, by default, its auth and orders services)")]
+pub struct Config {
+    #[command(flatten)]
+    pub shared: SharedSettings,
+    #[command(flatten)]
+    pub gateway: GatewaySettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+    #[command(flatten)]
+    pub orders: OrdersSettings,
+}
+
+/// The Leptos site options: the file `settings.leptos_config` if it exists, overridden by
+/// `LEPTOS_*` environment variables; without the file, the environment alone.
+///
+/// # Errors
+/// When the file or a variable is malformed.
+pub fn site_options(settings: &GatewaySettings) -> anyhow::Result<LeptosOptions> {
+    let file = settings.leptos_config.to_str().filter(|_| settings.leptos_config.exists());
+    let conf = leptos::prelude::get_configuration(file)
+        .map_err(|e| anyhow::anyhow!("Leptos options ({}): {e}", settings.leptos_config.display()))?;
+    Ok(conf.leptos_options)
+}
+
+/// What the handlers share.
+#[derive(Clone)]
+pub(crate) struct GatewayState {
+    pub(crate) keys: Arc<TokenKeys>,
+    pub(crate) client: reqwest::Client,
+    auth_url: Arc<str>,
+    orders_url: Arc<str>,
+    pub(crate) cookie_secure: bool,
+}
+
+impl GatewayState {
+    pub(crate) fn upstream(&self, service: routes::Service) -> &str {
+        match service {
+            routes::Service::Auth => &self.auth_url,
+            routes::Service::Orders => &self.orders_url,
+        }
+    }
+}
+
+/// The gateway's routes: `/api/*`, health, and the site.
+fn router(state: GatewayState, site: LeptosOptions) -> Router {
+    let ready_state = state.clone();
+    let ready: shop_common::health::ReadyCheck = Arc::new(move || {
+        let s = ready_state.clone();
+        Box::pin(async move {
+            let check = |base: Arc<str>| {
+                let client = s.client.clone();
+                async move {
+                    client
+                        .get(format!("{base}/health/ready"))
+                        .timeout(Duration::from_secs(2))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success())
+                }
+            };
+            let (a, o) = tokio::join!(check(s.auth_url.clone()), check(s.orders_url.clone()));
+            a && o
+        })
+    });
+    let routes = Router::new()
+        .route("/api", any(shop_common::problem::not_found))
+        .route("/api/{*path}", any(proxy::api))
+        .with_state(state)
+        .merge(shop_common::health::router(ready))
+        .fallback_service(site::service(site));
+    shop_common::telemetry::layer(routes, "gateway")
+}
+
+/// A running stack: the gateway and the services it embeds.
+pub struct RunningStack {
+    /// The gateway's address.
+    pub addr: SocketAddr,
+    /// Base URL of the auth service in use.
+    pub auth_url: String,
+    /// Base URL of the orders service in use.
+    pub orders_url: String,
+    tasks: JoinSet<anyhow::Result<()>>,
+    shutdown: CancellationToken,
+}
+
+impl RunningStack {
+    /// Waits until every server stopped (after `shutdown` was cancelled, or one failed, which
+    /// stops the others).
+    ///
+    /// # Errors
+    /// The first server error.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(done) = self.tasks.join_next().await {
+            let result = done.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(e) = result {
+                self.shutdown.cancel();
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+fn spawn_server(
+    tasks: &mut JoinSet<anyhow::Result<()>>,
+    listener: TcpListener,
+    router: Router,
+    shutdown: &CancellationToken,
+) {
+    let stop = shutdown.clone().cancelled_owned();
+    tasks.spawn(async move { Ok(shop_common::serve::serve(listener, router, stop).await?) });
+}
+
+/// Starts the gateway on `listener` and, for each service without a configured URL, that
+/// service on its own address in this process. Everything stops when `shutdown` is cancelled.
+///
+/// # Errors
+/// A weak secret outside dev mode, a database that cannot be opened, or an address in use.
+pub async fn start(
+    config: Config,
+    site: LeptosOptions,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<RunningStack> {
+    let mut tasks = JoinSet::new();
+    let auth_url = match &config.gateway.auth_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let l = shop_common::serve::bind(&config.auth.auth_addr).await?;
+            let url = format!("http://{}", l.local_addr()?);
+            let state = shop_auth::state(&config.shared, &config.auth).await.context("auth")?;
+            spawn_server(&mut tasks, l, shop_auth::router(state), &shutdown);
+            url
+        }
+    };
+    let orders_url = match &config.gateway.orders_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let l = shop_common::serve::bind(&config.orders.orders_addr).await?;
+            let url = format!("http://{}", l.local_addr()?);
+            let state = shop_orders::state(&config.shared, &config.orders).await.context("orders")?;
+            spawn_server(&mut tasks, l, shop_orders::router(state), &shutdown);
+            url
+        }
+    };
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(config.gateway.upstream_timeout_secs))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let state = GatewayState {
+        keys: Arc::new(TokenKeys::from_secret(&config.shared.jwt_secret()?)),
+        client,
+        auth_url: auth_url.clone().into(),
+        orders_url: orders_url.clone().into(),
+        cookie_secure: config.gateway.cookie_secure.unwrap_or(!config.shared.dev_mode),
+    };
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, %auth_url, %orders_url, dev_mode = config.shared.dev_mode, "gateway listening");
+    spawn_server(&mut tasks, listener, router(state, site), &shutdown);
+    Ok(RunningStack { addr, auth_url, orders_url, tasks, shutdown })
+}

@@ -1,0 +1,246 @@
+//! Forwarding `/api/*` to the service that owns the route.
+//!
+//! The gateway verifies the access token of protected routes itself (no call to auth) and
+//! answers 401 before forwarding. It never forwards hop-by-hop headers (RFC 9110 §7.6.1), the
+//! client's cookies, or any identity header a client could forge: the services read identity
+//! only from the token, which they verify again.
+
+use crate::refresh_cookie;
+use crate::routes::{self, Access, Service};
+use crate::GatewayState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use shop_common::problem::problem;
+use shop_common::ApiError;
+use std::net::SocketAddr;
+
+/// Largest request body forwarded, in bytes.
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Hop-by-hop headers (RFC 9110 §7.6.1) and others the gateway sets itself.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// Whether a request header claims an identity: dropped, because only a verified token counts.
+fn is_identity_header(name: &str) -> bool {
+    ["x-user", "x-auth", "x-forwarded-user", "x-remote-user", "remote-user", "x-authenticated", "x-role"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// Copies `from` without hop-by-hop headers (and those the `Connection` header names).
+fn end_to_end_headers(from: &HeaderMap) -> HeaderMap {
+    let named_by_connection: Vec<String> = from
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_ascii_lowercase()))
+        .collect();
+    let mut out = HeaderMap::new();
+    for (name, value) in from {
+        let n = name.as_str();
+        if !HOP_BY_HOP.contains(&n) && !named_by_connection.iter().any(|c| c == n) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// Headers sent upstream: end-to-end headers less cookies and identity claims, plus
+/// `X-Forwarded-For`.
+fn upstream_headers(from: &HeaderMap, client: Option<SocketAddr>) -> HeaderMap {
+    let mut headers = end_to_end_headers(from);
+    let drop: Vec<HeaderName> = headers
+        .keys()
+        .filter(|n| {
+            let n = n.as_str();
+            n == "cookie" || n == refresh_cookie::TRANSPORT_HEADER || is_identity_header(n)
+        })
+        .cloned()
+        .collect();
+    for name in drop {
+        headers.remove(name);
+    }
+    headers.remove("x-forwarded-for");
+    if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.ip().to_string()).ok()) {
+        headers.insert("x-forwarded-for", ip);
+    }
+    headers
+}
+
+/// `ANY /api/*`.
+pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    let Some((service, access)) = routes::route(&path) else {
+        return shop_common::problem::not_found().await;
+    };
+    let (parts, body) = req.into_parts();
+    if access == Access::Bearer {
+        let verified = shop_common::extract::bearer_token(&parts)
+            .and_then(|t| state.keys.verify(t).map_err(|_| ApiError::Unauthorized));
+        if let Err(e) = verified {
+            return e.into_response();
+        }
+    }
+    let mut body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("Request bodies are limited to {MAX_BODY_BYTES} bytes."),
+            )
+        }
+    };
+    let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let mut headers = upstream_headers(&parts.headers, client);
+
+    let cookie_mode = refresh_cookie::wants_cookie(&parts.headers);
+    let is_refresh = path == "/api/auth/refresh";
+    let is_logout = path == "/api/auth/logout";
+    if cookie_mode && (is_refresh || is_logout) && body.iter().all(u8::is_ascii_whitespace) {
+        match refresh_cookie::from_request(&parts.headers) {
+            Some(token) => {
+                body = serde_json::to_vec(&serde_json::json!({ "refresh_token": token }))
+                    .unwrap_or_default()
+                    .into();
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            None if is_logout => {
+                return with_cookies(StatusCode::NO_CONTENT.into_response(), clear(&state));
+            }
+            None => {
+                return problem(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_refresh_token",
+                    "No session to refresh; sign in.".to_owned(),
+                )
+            }
+        }
+    }
+
+    let upstream = format!(
+        "{}{}",
+        state.upstream(service),
+        parts.uri.path_and_query().map_or(path.as_str(), |p| p.as_str())
+    );
+    let sent = state
+        .client
+        .request(parts.method.clone(), upstream)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await;
+    let answer = match sent {
+        Ok(r) => r,
+        Err(e) => return upstream_error(service, &e),
+    };
+    let status = answer.status();
+    let headers = end_to_end_headers(answer.headers());
+    let bytes = match answer.bytes().await {
+        Ok(b) => b,
+        Err(e) => return upstream_error(service, &e),
+    };
+
+    let mut response = if cookie_mode && status == StatusCode::OK && (is_refresh || path == "/api/auth/login") {
+        match refresh_cookie::move_into_cookie(&bytes, state.cookie_secure) {
+            Some((new_body, cookies)) => with_cookies(rebuild(status, headers, new_body.into()), cookies),
+            None => rebuild(status, headers, bytes),
+        }
+    } else {
+        rebuild(status, headers, bytes)
+    };
+    if cookie_mode && (is_logout || (is_refresh && status == StatusCode::UNAUTHORIZED)) {
+        response = with_cookies(response, clear(&state));
+    }
+    response
+}
+
+fn clear(state: &GatewayState) -> Vec<HeaderValue> {
+    refresh_cookie::set_cookie_headers(None, 0, state.cookie_secure)
+}
+
+fn rebuild(status: StatusCode, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    r
+}
+
+fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
+    for c in cookies {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+/// 504 `upstream_timeout`, 503 `service_unavailable` (with `Retry-After`) or 502 `bad_gateway`.
+fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
+    tracing::warn!(service = service.name(), error = %e, "upstream call failed");
+    if e.is_timeout() {
+        return problem(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            format!("The {} service did not answer in time.", service.name()),
+        );
+    }
+    if e.is_connect() {
+        let mut r = problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            format!("The {} service is unavailable; try again shortly.", service.name()),
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return r;
+    }
+    problem(
+        StatusCode::BAD_GATEWAY,
+        "bad_gateway",
+        format!("The {} service gave an invalid answer.", service.name()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_cookie_and_hop_by_hop_headers_are_not_forwarded() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("x-user-id", "1"),
+            ("X-Auth-Role", "admin"),
+            ("x-forwarded-user", "admin"),
+            ("cookie", "shop_refresh=x"),
+            ("connection", "close, x-secret"),
+            ("x-secret", "1"),
+            ("transfer-encoding", "chunked"),
+            ("authorization", "Bearer t"),
+            ("x-request-id", "abc"),
+            ("x-forwarded-for", "6.6.6.6"),
+        ] {
+            h.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_static(v));
+        }
+        let out = upstream_headers(&h, Some("127.0.0.1:5000".parse().unwrap()));
+        let names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
+        assert_eq!(out["authorization"], "Bearer t");
+        assert_eq!(out["x-request-id"], "abc");
+        assert_eq!(out["x-forwarded-for"], "127.0.0.1");
+        for gone in ["x-user-id", "x-auth-role", "x-forwarded-user", "cookie", "connection", "x-secret", "transfer-encoding"] {
+            assert!(!names.contains(&gone), "{gone} was forwarded");
+        }
+    }
+}

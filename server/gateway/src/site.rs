@@ -1,0 +1,72 @@
+//! The single-page app: static files from the site root built by cargo-leptos, and the HTML
+//! shell for every other path (client-side routes), rendered by Leptos.
+
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use leptos::prelude::*;
+use tower_http::services::ServeDir;
+
+/// The page that loads the app: stylesheet, the wasm module, and live reload under
+/// `cargo leptos watch`. The app mounts itself into `<body>` (client-side rendering).
+fn shell(options: LeptosOptions) -> impl IntoView {
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let boot = format!("import init from '{pkg}.js'; init({{ module_or_path: '{pkg}.wasm' }});");
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content="Coffee, tea and brewing gear." />
+                <title>"Bean & Leaf"</title>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=format!("{pkg}.css") />
+                <link rel="modulepreload" href=format!("{pkg}.js") />
+                <AutoReload options=options.clone() />
+                <script type="module" inner_html=boot></script>
+            </head>
+            <body>
+                <noscript>"This shop needs JavaScript and WebAssembly."</noscript>
+            </body>
+        </html>
+    }
+}
+
+/// Whether a path names a file (its last segment has an extension): a missing file is a 404,
+/// not the app.
+fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+/// Serves files under `options.site_root`, else the shell (200) for client routes, else 404.
+pub(crate) fn service(options: LeptosOptions) -> ServeDir<MethodRouter> {
+    let root = options.site_root.to_string();
+    let render = leptos_axum::render_app_to_stream(move || shell(options.clone()));
+    let index = move |req: Request| {
+        let render = render.clone();
+        async move {
+            if looks_like_file(req.uri().path()) {
+                shop_common::problem::not_found().await
+            } else {
+                let r: Response = render(req).await.into_response();
+                r
+            }
+        }
+    };
+    ServeDir::new(root).fallback(get(index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_with_an_extension_are_files() {
+        assert!(looks_like_file("/pkg/shop.wasm"));
+        assert!(looks_like_file("/images/x.svg"));
+        assert!(!looks_like_file("/"));
+        assert!(!looks_like_file("/products/3"));
+        assert!(!looks_like_file("/orders"));
+    }
+}

@@ -1,0 +1,328 @@
+//! Checkout: `POST /api/orders`.
+//!
+//! 1. The `Idempotency-Key` header is required; a repeat of a finished request returns its
+//!    result, the same key with another body is a 422, and a repeat while the first still runs
+//!    is a 409.
+//! 2. One transaction creates the order as `pending`, takes the stock (`stock >= quantity` is
+//!    checked by the same `UPDATE`, so concurrent buyers never oversell) and copies names and
+//!    prices from the catalog, never from the client.
+//! 3. The simulated provider is charged outside any transaction.
+//! 4. A second transaction marks the order `paid` (and empties the cart for a cart checkout), or
+//!    `payment_failed` and puts the stock back.
+
+use crate::cart::{clear_cart, load_cart, CURRENCY};
+use crate::error::OrdersError;
+use crate::orders::{find_by_key, load_order};
+use crate::payment::PaymentOutcome;
+use crate::AppState;
+use api_types::orders::{CreateOrderRequest, Order, OrderStatus};
+use api_types::validate::Quantity;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use shop_common::token::Identity;
+use shop_common::ApiError;
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+
+/// Longest accepted `Idempotency-Key`, in bytes.
+pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<String, OrdersError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or_default();
+    let ok = !key.is_empty()
+        && key.len() <= MAX_IDEMPOTENCY_KEY_LEN
+        && key.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| key.to_owned()).ok_or(OrdersError::IdempotencyKeyRequired)
+}
+
+/// The requested lines, merged per product: `None` for an empty body (check out the cart).
+fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let request: CreateOrderRequest = serde_json::from_slice(body).map_err(|e| {
+        let (status, code) = if e.is_data() {
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+        } else {
+            (StatusCode::BAD_REQUEST, "malformed_json")
+        };
+        ApiError::bad_request(status, code, format!("Invalid order body: {e}"))
+    })?;
+    let Some(items) = request.items else { return Ok(None) };
+    let mut lines = BTreeMap::new();
+    for item in items {
+        let q = Quantity::new(item.quantity)?;
+        let merged = lines.get(&item.product_id).map_or(0, |m: &Quantity| m.get()) + q.get();
+        lines.insert(item.product_id, Quantity::new(merged)?);
+    }
+    if lines.is_empty() {
+        return Err(OrdersError::EmptyOrder);
+    }
+    Ok(Some(lines))
+}
+
+/// Hex SHA-256 over the request's lines (`cart` for a cart checkout), to tell a replay from a
+/// different request reusing a key.
+fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
+    let canonical = match lines {
+        None => "cart".to_owned(),
+        Some(l) => l.iter().map(|(p, q)| format!("{p}x{}", q.get())).collect::<Vec<_>>().join(","),
+    };
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn create_order(
+    State(state): State<AppState>,
+    identity: Identity,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, OrdersError> {
+    let key = idempotency_key(&headers)?;
+    let body = body.map_err(|r| {
+        ApiError::bad_request(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", r.body_text())
+    })?;
+    let requested = parse_body(&body)?;
+    let hash = request_hash(requested.as_ref());
+    let user_id = identity.user_id;
+
+    let mut conn = state.db.acquire().await?;
+    if let Some(existing) = find_by_key(&mut conn, user_id, &key).await? {
+        return replay(&mut conn, user_id, existing, &hash).await;
+    }
+    let from_cart = requested.is_none();
+    let lines: BTreeMap<i64, Quantity> = match requested {
+        Some(lines) => lines,
+        None => load_cart(&mut *conn, user_id)
+            .await?
+            .items
+            .into_iter()
+            .map(|i| Ok((i.product_id, Quantity::new(i.quantity)?)))
+            .collect::<Result<_, OrdersError>>()?,
+    };
+    if lines.is_empty() {
+        return Err(OrdersError::EmptyOrder);
+    }
+
+    let order_id = match reserve(&mut conn, user_id, &key, &hash, &lines).await {
+        Err(OrdersError::IdempotencyKeyInUse) => {
+            // A concurrent request with the same key created the order first.
+            let existing = find_by_key(&mut conn, user_id, &key)
+                .await?
+                .ok_or(OrdersError::IdempotencyKeyInUse)?;
+            return replay(&mut conn, user_id, existing, &hash).await;
+        }
+        other => other?,
+    };
+    let total: i64 = sqlx::query_scalar("SELECT total_cents FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+
+    let outcome = state.payments.charge(total).await;
+    settle(&mut conn, user_id, order_id, outcome, from_cart).await?;
+    tracing::info!(order_id, total_cents = total, ?outcome, "checkout");
+    match outcome {
+        PaymentOutcome::Approved => {
+            let order = load_order(&mut conn, user_id, order_id).await?.ok_or(ApiError::NotFound("order"))?;
+            Ok(created(order, false))
+        }
+        PaymentOutcome::Declined => Err(OrdersError::PaymentDeclined { order_id }),
+    }
+}
+
+fn created(order: Order, replayed: bool) -> Response {
+    let mut r = (StatusCode::CREATED, axum::Json(order)).into_response();
+    if replayed {
+        r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    r
+}
+
+/// Answers a request whose key already names an order.
+async fn replay(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    existing: crate::orders::OrderHeader,
+    hash: &str,
+) -> Result<Response, OrdersError> {
+    if existing.request_hash != hash {
+        return Err(OrdersError::IdempotencyKeyReused);
+    }
+    match existing.status {
+        OrderStatus::Pending => Err(OrdersError::IdempotencyKeyInUse),
+        OrderStatus::PaymentFailed => Err(OrdersError::PaymentDeclined { order_id: existing.id }),
+        OrderStatus::Paid => {
+            let order =
+                load_order(conn, user_id, existing.id).await?.ok_or(ApiError::NotFound("order"))?;
+            Ok(created(order, true))
+        }
+    }
+}
+
+/// Transaction 1: the `pending` order, its lines at catalog prices, and the stock taken.
+async fn reserve(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    key: &str,
+    hash: &str,
+    lines: &BTreeMap<i64, Quantity>,
+) -> Result<i64, OrdersError> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let now = time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+    // The first statement writes, so the transaction holds SQLite's write lock from the start.
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
+         VALUES (?, 'pending', 0, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(CURRENCY)
+    .bind(key)
+    .bind(hash)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => OrdersError::IdempotencyKeyInUse,
+        other => other.into(),
+    })?;
+    let mut total: i64 = 0;
+    for (&product_id, quantity) in lines {
+        let q = quantity.get();
+        let taken = sqlx::query(
+            "UPDATE products SET stock = stock - ?1 WHERE id = ?2 AND active = 1 AND stock >= ?1
+             RETURNING name, price_cents",
+        )
+        .bind(q)
+        .bind(product_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = taken else {
+            let stock: Option<i64> =
+                sqlx::query_scalar("SELECT stock FROM products WHERE id = ? AND active = 1")
+                    .bind(product_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match stock {
+                Some(available) => OrdersError::OutOfStock { product_id, available },
+                None => OrdersError::UnknownProduct { product_id },
+            });
+        };
+        let name: String = row.try_get("name")?;
+        let unit: i64 = row.try_get("price_cents")?;
+        total += unit * q;
+        sqlx::query(
+            "INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity, line_total_cents)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(order_id)
+        .bind(product_id)
+        .bind(name)
+        .bind(unit)
+        .bind(q)
+        .bind(unit * q)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE orders SET total_cents = ? WHERE id = ?")
+        .bind(total)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(order_id)
+}
+
+/// Transaction 2: the payment's outcome.
+async fn settle(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    order_id: i64,
+    outcome: PaymentOutcome,
+    from_cart: bool,
+) -> Result<(), OrdersError> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let status = match outcome {
+        PaymentOutcome::Approved => OrderStatus::Paid,
+        PaymentOutcome::Declined => OrderStatus::PaymentFailed,
+    };
+    sqlx::query("UPDATE orders SET status = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    match outcome {
+        PaymentOutcome::Approved if from_cart => clear_cart(&mut *tx, user_id).await?,
+        PaymentOutcome::Approved => {}
+        PaymentOutcome::Declined => {
+            sqlx::query(
+                "UPDATE products SET stock = stock + (
+                     SELECT quantity FROM order_items WHERE order_id = ?1 AND product_id = products.id)
+                 WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)",
+            )
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_body_checks_out_the_cart() {
+        assert!(parse_body(b"").unwrap().is_none());
+        assert!(parse_body(b"  \n").unwrap().is_none());
+        assert!(parse_body(b"{}").unwrap().is_none());
+    }
+
+    #[test]
+    fn lines_of_one_product_are_merged_and_bounded() {
+        let lines = parse_body(br#"{"items":[{"product_id":1,"quantity":2},{"product_id":1,"quantity":3}]}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(lines[&1].get(), 5);
+        assert!(parse_body(br#"{"items":[{"product_id":1,"quantity":60},{"product_id":1,"quantity":60}]}"#).is_err());
+    }
+
+    #[test]
+    fn bad_bodies_are_client_errors() {
+        for body in [&b"{"[..], b"[]", br#"{"items":[]}"#, br#"{"items":[{"product_id":1,"quantity":0}]}"#,
+            br#"{"items":[{"product_id":1,"quantity":1.5}]}"#, br#"{"items":[{"product_id":"x","quantity":1}]}"#]
+        {
+            assert!(parse_body(body).is_err(), "{:?} accepted", String::from_utf8_lossy(body));
+        }
+    }
+
+    #[test]
+    fn the_request_hash_ignores_line_order() {
+        let a = parse_body(br#"{"items":[{"product_id":1,"quantity":1},{"product_id":2,"quantity":1}]}"#).unwrap();
+        let b = parse_body(br#"{"items":[{"product_id":2,"quantity":1},{"product_id":1,"quantity":1}]}"#).unwrap();
+        assert_eq!(request_hash(a.as_ref()), request_hash(b.as_ref()));
+        assert_ne!(request_hash(a.as_ref()), request_hash(None));
+    }
+
+    #[test]
+    fn idempotency_keys_must_be_visible_ascii() {
+        let mut h = HeaderMap::new();
+        assert!(idempotency_key(&h).is_err());
+        h.insert("idempotency-key", HeaderValue::from_static("abc-123"));
+        assert_eq!(idempotency_key(&h).unwrap(), "abc-123");
+        h.insert("idempotency-key", HeaderValue::from_str(&"k".repeat(256)).unwrap());
+        assert!(idempotency_key(&h).is_err());
+    }
+}

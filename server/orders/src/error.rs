@@ -1,0 +1,96 @@
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use shop_common::problem::{problem, problem_body, problem_response};
+use shop_common::ApiError;
+
+/// Everything an orders request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum OrdersError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// 409 `out_of_stock`: fewer units left than asked for.
+    #[error("out of stock")]
+    OutOfStock { product_id: i64, available: i64 },
+    /// 422 `unknown_product`: an order line names no product in the catalog.
+    #[error("unknown product")]
+    UnknownProduct { product_id: i64 },
+    /// 422 `empty_order`: nothing to check out.
+    #[error("empty order")]
+    EmptyOrder,
+    /// 400 `idempotency_key_required`: `POST /api/orders` without a usable `Idempotency-Key`.
+    #[error("idempotency key required")]
+    IdempotencyKeyRequired,
+    /// 422 `idempotency_key_reused`: the key was used for a different request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// 409 `idempotency_key_in_use`: the first request with this key is still running.
+    #[error("idempotency key in use")]
+    IdempotencyKeyInUse,
+    /// 402 `payment_declined`: the order is kept with status `payment_failed`.
+    #[error("payment declined")]
+    PaymentDeclined { order_id: i64 },
+}
+
+impl From<sqlx::Error> for OrdersError {
+    fn from(e: sqlx::Error) -> Self {
+        OrdersError::Api(e.into())
+    }
+}
+
+impl From<api_types::validate::Invalid> for OrdersError {
+    fn from(e: api_types::validate::Invalid) -> Self {
+        OrdersError::Api(e.into())
+    }
+}
+
+impl IntoResponse for OrdersError {
+    fn into_response(self) -> Response {
+        match self {
+            OrdersError::Api(e) => e.into_response(),
+            OrdersError::OutOfStock { product_id, available } => problem(
+                StatusCode::CONFLICT,
+                "out_of_stock",
+                format!("Only {available} left of product {product_id}."),
+            ),
+            OrdersError::UnknownProduct { product_id } => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_product",
+                format!("Product {product_id} is not in the catalog."),
+            ),
+            OrdersError::EmptyOrder => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty_order",
+                "There is nothing to order: the cart is empty.".to_owned(),
+            ),
+            OrdersError::IdempotencyKeyRequired => problem(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_required",
+                "Send an Idempotency-Key header (1 to 255 visible characters) with each checkout."
+                    .to_owned(),
+            ),
+            OrdersError::IdempotencyKeyReused => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different order.".to_owned(),
+            ),
+            OrdersError::IdempotencyKeyInUse => {
+                let mut r = problem(
+                    StatusCode::CONFLICT,
+                    "idempotency_key_in_use",
+                    "An order with this Idempotency-Key is still being processed.".to_owned(),
+                );
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                r
+            }
+            OrdersError::PaymentDeclined { order_id } => {
+                let mut body = problem_body(
+                    StatusCode::PAYMENT_REQUIRED,
+                    "payment_declined",
+                    "The payment was declined. Nothing was charged; try another card.".to_owned(),
+                );
+                body.order_id = Some(order_id);
+                problem_response(body)
+            }
+        }
+    }
+}

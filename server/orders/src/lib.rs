@@ -1,0 +1,116 @@
+//! The orders service: catalog, server-side carts, checkout with a simulated payment provider,
+//! and orders.
+//!
+//! Routes (JSON; errors are RFC 9457 problem details; amounts are integer cents):
+//! - `GET /api/products?page=&per_page=&category=` -> [`api_types::catalog::ProductPage`];
+//!   `GET /api/products/{id}`; `GET /api/categories`.
+//! - Bearer: `GET /api/cart`, `PUT /api/cart/items/{product_id} {quantity}`,
+//!   `DELETE /api/cart/items/{product_id}` -> [`api_types::orders::Cart`].
+//! - Bearer: `POST /api/orders` (header `Idempotency-Key`) -> 201 [`api_types::orders::Order`],
+//!   402 `payment_declined`, 409 `out_of_stock`; `GET /api/orders`; `GET /api/orders/{id}`.
+//! - `GET /health/live`, `GET /health/ready`.
+
+mod cart;
+mod catalog;
+mod checkout;
+mod error;
+mod orders;
+mod payment;
+
+use clap::Args;
+use shop_common::config::SharedSettings;
+use shop_common::token::TokenKeys;
+use sqlx::SqlitePool;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use error::OrdersError;
+pub use payment::PaymentProvider;
+
+/// Settings of the orders service (flags and `SHOP_*` environment variables).
+#[derive(Debug, Clone, Args)]
+pub struct OrdersSettings {
+    /// Listen address of the orders service.
+    #[arg(long, env = "SHOP_ORDERS_ADDR", default_value = "127.0.0.1:8002")]
+    pub orders_addr: String,
+
+    /// Share of simulated payments that succeed, from 0.0 (all declined) to 1.0 (all pass).
+    #[arg(long, env = "SHOP_PAYMENT_SUCCESS_RATE", default_value_t = 0.8, value_parser = parse_rate)]
+    pub payment_success_rate: f64,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("{s:?} is not a number from 0.0 to 1.0")),
+    }
+}
+
+impl Default for OrdersSettings {
+    fn default() -> Self {
+        Self { orders_addr: "127.0.0.1:0".to_owned(), payment_success_rate: 0.8 }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) db: SqlitePool,
+    pub(crate) keys: Arc<TokenKeys>,
+    pub(crate) payments: Arc<PaymentProvider>,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.keys.clone()
+    }
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Opens the database (`{data_dir}/orders.db`) and runs migrations (which seed the catalog).
+///
+/// # Errors
+/// A weak secret outside dev mode, or a database that cannot be opened or migrated.
+pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<AppState> {
+    let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
+    let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
+    let payments = Arc::new(PaymentProvider::new(settings.payment_success_rate));
+    Ok(AppState { db, keys, payments })
+}
+
+/// The service's routes, with request ids and tracing.
+pub fn router(state: AppState) -> axum::Router {
+    use axum::routing::{get, put};
+    let routes = axum::Router::new()
+        .route("/api/products", get(catalog::list_products))
+        .route("/api/products/{id}", get(catalog::get_product))
+        .route("/api/categories", get(catalog::list_categories))
+        .route("/api/cart", get(cart::get_cart))
+        .route("/api/cart/items/{product_id}", put(cart::set_quantity).delete(cart::remove_item))
+        .route("/api/orders", get(orders::list_orders).post(checkout::create_order))
+        .route("/api/orders/{id}", get(orders::get_order))
+        .merge(shop_common::health::router(shop_common::health::sqlite_ready(state.db.clone())))
+        .fallback(shop_common::problem::not_found)
+        .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(state);
+    shop_common::telemetry::layer(routes, "orders")
+}
+
+/// Builds the state and serves on `listener` until `shutdown` resolves.
+///
+/// # Errors
+/// As [`state`], or when serving fails.
+pub async fn run(
+    listener: TcpListener,
+    shared: &SharedSettings,
+    settings: &OrdersSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = router(state(shared, settings).await?);
+    tracing::info!(addr = %listener.local_addr()?, "orders listening");
+    shop_common::serve::serve(listener, app, shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! Runs the orders service alone. Settings: see `orders --help`.
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "orders", about = "The shop's orders service")]
+struct Cli {
+    #[command(flatten)]
+    shared: shop_common::config::SharedSettings,
+    #[command(flatten)]
+    orders: shop_orders::OrdersSettings,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    shop_common::telemetry::init();
+    let cli = Cli::parse();
+    let listener = shop_common::serve::bind(&cli.orders.orders_addr).await?;
+    shop_orders::run(listener, &cli.shared, &cli.orders, shop_common::serve::shutdown_signal()).await
+}

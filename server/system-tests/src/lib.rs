@@ -1,0 +1,1 @@
+//! This crate only holds black-box tests, in `tests/`.
