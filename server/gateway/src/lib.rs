@@ -197,6 +197,8 @@ pub async fn start(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<RunningStack> {
+    // Leptos renders the app shell on the tokio runtime; a second call finds it set already.
+    let _ = any_spawner::Executor::init_tokio();
     let mut tasks = JoinSet::new();
     let auth_url = match &config.gateway.auth_url {
         Some(url) => url.trim_end_matches('/').to_owned(),

@@ -50,6 +50,14 @@ fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersErro
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "The order body must be a JSON object (or empty, to check out the cart).",
+        )
+        .into());
+    }
     let request: CreateOrderRequest = serde_json::from_slice(body).map_err(|e| {
         let (status, code) = if e.is_data() {
             (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
