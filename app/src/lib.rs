@@ -3,6 +3,9 @@
 //! Pages are in [`pages`], shared pieces in [`components`], the typed API client in [`api`] and
 //! the signed-in state in [`session`].
 
+// `#[component]` on a `pub(crate)` function expands to items this lint misjudges.
+#![allow(unreachable_pub)]
+
 pub mod api;
 mod components;
 mod pages;

@@ -79,6 +79,7 @@ fn CartLine(
 ) -> impl IntoView {
     let id = item.product_id;
     let label = format!("Quantity of {}", item.name);
+    let remove_label = format!("Remove {}", item.name);
     view! {
         <tr>
             <td><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
@@ -93,7 +94,7 @@ fn CartLine(
                     } />
             </td>
             <td>{price(item.line_total_cents, &currency)}</td>
-            <td><button class="link" on:click=move |_| on_change(id, None) aria-label=format!("Remove {}", item.name)>"Remove"</button></td>
+            <td><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>"Remove"</button></td>
         </tr>
     }
 }

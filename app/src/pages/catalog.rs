@@ -75,7 +75,7 @@ fn ProductCard(product: Product) -> impl IntoView {
             </A>
             <h2><A href=href>{product.name.clone()}</A></h2>
             <p class="price">{price(product.price_cents, &product.currency)}</p>
-            <AddToCart product_id=product.id quantity=1 in_stock=product.stock > 0 />
+            <AddToCart product_id=product.id quantity=1 in_stock={product.stock > 0} />
         </li>
     }
 }

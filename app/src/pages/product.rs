@@ -33,7 +33,7 @@ pub(crate) fn ProductPage() -> impl IntoView {
                                     let v = event_target_value(&ev).parse::<i64>().unwrap_or(1);
                                     quantity.set(v.clamp(1, Quantity::MAX));
                                 } />
-                            <AddToCart product_id=p.id quantity=quantity in_stock=p.stock > 0 />
+                            <AddToCart product_id=p.id quantity=quantity in_stock={p.stock > 0} />
                         </div>
                     </article>
                 }.into_any(),
