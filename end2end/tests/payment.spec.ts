@@ -1,0 +1,19 @@
+import { test, expect } from '@playwright/test';
+import { addFirstProduct, register, shop, uniqueName } from './helpers';
+
+test('a declined payment says so plainly and keeps the cart', async ({ page }) => {
+  const base = shop('SHOP_DECLINING_URL');
+  await register(page, base, uniqueName('declined'));
+  const name = await addFirstProduct(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
+  await page.getByRole('link', { name: 'Proceed to checkout' }).click();
+  await page.getByRole('button', { name: 'Pay now' }).click();
+  await expect(page.getByRole('heading', { name: 'Payment declined' })).toBeVisible();
+  await expect(page.getByText('nothing was charged')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // The order is in the history as declined, and the cart still holds the product.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
+  await expect(page.getByRole('list', { name: 'Orders' }).getByText('Payment declined')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
+  await expect(page.getByRole('link', { name })).toBeVisible();
+});
