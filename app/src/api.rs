@@ -42,7 +42,9 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Problem(p) => p.message().to_owned(),
-            ApiError::Network(_) => "The shop cannot be reached. Check your connection and try again.".to_owned(),
+            ApiError::Network(_) => {
+                "The shop cannot be reached. Check your connection and try again.".to_owned()
+            }
         }
     }
 }
@@ -62,7 +64,10 @@ async fn problem_of(response: Response) -> ApiError {
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
-    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
         Ok(response)
     } else {
@@ -70,8 +75,14 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     }
 }
 
-async fn json<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, ApiError> {
-    send(request).await?.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()))
+async fn json<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    send(request)
+        .await?
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 fn empty(builder: RequestBuilder) -> Result<Request, gloo_net::Error> {
@@ -90,27 +101,48 @@ impl PublicApi {
 
     /// `POST /api/auth/login`; the refresh token goes into the `HttpOnly` cookie.
     pub async fn login(self, body: &LoginRequest) -> Result<AuthedApi, ApiError> {
-        let tokens: TokenResponse =
-            json(Request::post("/api/auth/login").header(TRANSPORT_HEADER, "cookie").json(body)).await?;
-        Ok(AuthedApi { access_token: tokens.access_token })
+        let tokens: TokenResponse = json(
+            Request::post("/api/auth/login")
+                .header(TRANSPORT_HEADER, "cookie")
+                .json(body),
+        )
+        .await?;
+        Ok(AuthedApi {
+            access_token: tokens.access_token,
+        })
     }
 
     /// `POST /api/auth/refresh` with the cookie: a new access token (and a rotated cookie).
     pub async fn refresh(self) -> Result<AuthedApi, ApiError> {
-        let tokens: TokenResponse =
-            json(empty(Request::post("/api/auth/refresh").header(TRANSPORT_HEADER, "cookie"))).await?;
-        Ok(AuthedApi { access_token: tokens.access_token })
+        let tokens: TokenResponse = json(empty(
+            Request::post("/api/auth/refresh").header(TRANSPORT_HEADER, "cookie"),
+        ))
+        .await?;
+        Ok(AuthedApi {
+            access_token: tokens.access_token,
+        })
     }
 
     /// `POST /api/auth/logout` with the cookie: ends the session and clears the cookie.
     pub async fn logout(self) -> Result<(), ApiError> {
-        send(empty(Request::post("/api/auth/logout").header(TRANSPORT_HEADER, "cookie"))).await.map(drop)
+        send(empty(
+            Request::post("/api/auth/logout").header(TRANSPORT_HEADER, "cookie"),
+        ))
+        .await
+        .map(drop)
     }
 
     /// `GET /api/products`: one page, optionally of one category.
-    pub async fn products(self, page: u32, per_page: u32, category: Option<String>) -> Result<ProductPage, ApiError> {
-        let mut b = Request::get("/api/products")
-            .query([("page", page.to_string()), ("per_page", per_page.to_string())]);
+    pub async fn products(
+        self,
+        page: u32,
+        per_page: u32,
+        category: Option<String>,
+    ) -> Result<ProductPage, ApiError> {
+        let mut b = Request::get("/api/products").query([
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ]);
         if let Some(c) = category {
             b = b.query([("category", c)]);
         }
@@ -152,18 +184,29 @@ impl AuthedApi {
     /// `PUT /api/cart/items/{product_id}`.
     pub async fn set_quantity(&self, product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
         let url = format!("/api/cart/items/{product_id}");
-        json(self.bearer(Request::put(&url)).json(&SetQuantity { quantity })).await
+        json(
+            self.bearer(Request::put(&url))
+                .json(&SetQuantity { quantity }),
+        )
+        .await
     }
 
     /// `DELETE /api/cart/items/{product_id}`.
     pub async fn remove_item(&self, product_id: i64) -> Result<Cart, ApiError> {
-        json(empty(self.bearer(Request::delete(&format!("/api/cart/items/{product_id}"))))).await
+        json(empty(self.bearer(Request::delete(&format!(
+            "/api/cart/items/{product_id}"
+        )))))
+        .await
     }
 
     /// `POST /api/orders` with an empty body: checks out the cart. `idempotency_key` must be
     /// the same for every try of one checkout, so a retry never charges twice.
     pub async fn checkout(&self, idempotency_key: &str) -> Result<Order, ApiError> {
-        json(empty(self.bearer(Request::post("/api/orders")).header("Idempotency-Key", idempotency_key))).await
+        json(empty(
+            self.bearer(Request::post("/api/orders"))
+                .header("Idempotency-Key", idempotency_key),
+        ))
+        .await
     }
 
     /// `GET /api/orders`: newest first.

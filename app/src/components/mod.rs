@@ -32,7 +32,11 @@ pub(crate) async fn add_to_cart(
     session
         .call(move |api| async move {
             let cart = api.cart().await?;
-            let current = cart.items.iter().find(|i| i.product_id == product_id).map_or(0, |i| i.quantity);
+            let current = cart
+                .items
+                .iter()
+                .find(|i| i.product_id == product_id)
+                .map_or(0, |i| i.quantity);
             api.set_quantity(product_id, current + quantity).await
         })
         .await
@@ -40,14 +44,21 @@ pub(crate) async fn add_to_cart(
 
 /// The "Add to cart" button with its outcome. Signed-out users are sent to sign in first.
 #[component]
-pub(crate) fn AddToCart(product_id: i64, #[prop(into)] quantity: Signal<i64>, in_stock: bool) -> impl IntoView {
+pub(crate) fn AddToCart(
+    product_id: i64,
+    #[prop(into)] quantity: Signal<i64>,
+    in_stock: bool,
+) -> impl IntoView {
     let session = crate::session::use_session();
     let navigate = leptos_router::hooks::use_navigate();
     let status = RwSignal::new(None::<Result<(), ApiError>>);
     let busy = RwSignal::new(false);
     let click = move |_| {
         if session.user().is_none() {
-            navigate(&format!("/login?next=/products/{product_id}"), Default::default());
+            navigate(
+                &format!("/login?next=/products/{product_id}"),
+                Default::default(),
+            );
             return;
         }
         busy.set(true);

@@ -24,7 +24,11 @@ pub(crate) fn CartPage() -> impl IntoView {
 fn CartView() -> impl IntoView {
     let session = use_session();
     let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
-    spawn_local(async move { cart.set(Some(session.call(|api| async move { api.cart().await }).await)) });
+    spawn_local(async move {
+        cart.set(Some(
+            session.call(|api| async move { api.cart().await }).await,
+        ))
+    });
 
     let failure = RwSignal::new(None::<ApiError>);
     let update = move |product_id: i64, quantity: Option<i64>| {
@@ -51,7 +55,8 @@ fn CartView() -> impl IntoView {
         });
     };
 
-    move || match cart.get() {
+    move || {
+        match cart.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(c)) if c.items.is_empty() => view! {
@@ -68,6 +73,7 @@ fn CartView() -> impl IntoView {
             <p class="total">"Total: " <strong data-testid="cart-total">{price(c.total_cents, &c.currency)}</strong></p>
             <A href="/checkout" attr:class="button">"Proceed to checkout"</A>
         }.into_any(),
+    }
     }
 }
 

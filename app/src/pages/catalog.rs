@@ -23,9 +23,17 @@ fn catalog_href(category: Option<&str>, page: u32) -> String {
 pub(crate) fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
     let category = Memo::new(move |_| query.read().get("category").filter(|c| !c.is_empty()));
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    });
     let categories = LocalResource::new(|| PublicApi.categories());
-    let products = LocalResource::new(move || PublicApi.products(page.get(), PER_PAGE, category.get()));
+    let products =
+        LocalResource::new(move || PublicApi.products(page.get(), PER_PAGE, category.get()));
 
     view! {
         <h1>"Catalog"</h1>

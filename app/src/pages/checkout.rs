@@ -41,7 +41,11 @@ fn CheckoutView() -> impl IntoView {
     let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
     let outcome = RwSignal::new(None::<Outcome>);
     let paying = RwSignal::new(false);
-    spawn_local(async move { cart.set(Some(session.call(|api| async move { api.cart().await }).await)) });
+    spawn_local(async move {
+        cart.set(Some(
+            session.call(|api| async move { api.cart().await }).await,
+        ))
+    });
 
     let pay = move |_| {
         let key = new_key();
@@ -62,7 +66,8 @@ fn CheckoutView() -> impl IntoView {
         });
     };
 
-    move || match (outcome.get(), cart.get()) {
+    move || {
+        match (outcome.get(), cart.get()) {
         (Some(Outcome::Paid(order)), _) => view! {
             <section class="card success" role="status">
                 <h2>"Payment successful"</h2>
@@ -97,5 +102,6 @@ fn CheckoutView() -> impl IntoView {
         (_, Some(Ok(_))) => view! { <p>"Your cart is empty. " <A href="/">"Browse the catalog"</A></p> }.into_any(),
         (_, Some(Err(e))) => view! { <ErrorMessage error=e /> }.into_any(),
         (_, None) => view! { <Loading /> }.into_any(),
+    }
     }
 }

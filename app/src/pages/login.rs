@@ -12,7 +12,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Where to go after signing in: the `next` query parameter when it is a path of this site.
 pub(crate) fn next_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".to_owned())
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 #[component]
@@ -28,7 +29,10 @@ pub(crate) fn LoginPage() -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
-        let request = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
+        let request = LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
         let next = next_path(query.get_untracked().get("next"));
         busy.set(true);
         error.set(None);

@@ -31,24 +31,34 @@ fn status_label(s: OrderStatus) -> &'static str {
 fn OrdersView() -> impl IntoView {
     let session = use_session();
     let orders = RwSignal::new(None::<Result<OrderList, ApiError>>);
-    spawn_local(async move { orders.set(Some(session.call(|api| async move { api.orders().await }).await)) });
+    spawn_local(async move {
+        orders.set(Some(
+            session.call(|api| async move { api.orders().await }).await,
+        ))
+    });
     move || match orders.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(list)) if list.items.is_empty() => view! {
             <p>"No orders yet. " <A href="/">"Browse the catalog"</A></p>
-        }.into_any(),
+        }
+        .into_any(),
         Some(Ok(list)) => view! {
             <ul class="orders" aria-label="Orders">
                 {list.items.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}
             </ul>
-        }.into_any(),
+        }
+        .into_any(),
     }
 }
 
 #[component]
 fn OrderCard(order: Order) -> impl IntoView {
-    let date = order.created_at.get(..10).unwrap_or(&order.created_at).to_owned();
+    let date = order
+        .created_at
+        .get(..10)
+        .unwrap_or(&order.created_at)
+        .to_owned();
     let class = match order.status {
         OrderStatus::Paid => "status paid",
         OrderStatus::PaymentFailed => "status failed",

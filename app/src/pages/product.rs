@@ -10,7 +10,13 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub(crate) fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let product = LocalResource::new(move || PublicApi.product(id.get()));
     let quantity = RwSignal::new(1_i64);
 

@@ -15,7 +15,12 @@ use leptos_router::hooks::use_navigate;
 /// The same rules as the server, checked before sending so a mistake is explained at once.
 fn check(username: &str, email: &str, password: &str) -> Result<(), ApiError> {
     let invalid = |e: api_types::validate::Invalid| {
-        ApiError::Problem(Problem::new(422, "validation_failed", "Invalid input", Some(e.to_string())))
+        ApiError::Problem(Problem::new(
+            422,
+            "validation_failed",
+            "Invalid input",
+            Some(e.to_string()),
+        ))
     };
     Username::parse(username).map_err(invalid)?;
     if !email.trim().is_empty() {
@@ -38,7 +43,11 @@ pub(crate) fn RegisterPage() -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
-        let (u, e, p) = (username.get_untracked(), email.get_untracked(), password.get_untracked());
+        let (u, e, p) = (
+            username.get_untracked(),
+            email.get_untracked(),
+            password.get_untracked(),
+        );
         if let Err(err) = check(&u, &e, &p) {
             error.set(Some(err));
             return;
@@ -48,10 +57,21 @@ pub(crate) fn RegisterPage() -> impl IntoView {
         spawn_local(async move {
             let email = (!e.trim().is_empty()).then_some(e);
             let registered = PublicApi
-                .register(&RegisterRequest { username: u.clone(), password: p.clone(), email })
+                .register(&RegisterRequest {
+                    username: u.clone(),
+                    password: p.clone(),
+                    email,
+                })
                 .await;
             let result = match registered {
-                Ok(_) => session.login(LoginRequest { username: u, password: p }).await,
+                Ok(_) => {
+                    session
+                        .login(LoginRequest {
+                            username: u,
+                            password: p,
+                        })
+                        .await
+                }
                 Err(e) => Err(e),
             };
             match result {

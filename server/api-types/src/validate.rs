@@ -20,7 +20,10 @@ impl fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid { field, reason: reason.into() }
+    Invalid {
+        field,
+        reason: reason.into(),
+    }
 }
 
 /// A username: 3 to 32 characters of `a-z`, `0-9`, `_`, `.`, `-`, starting with a letter or
@@ -42,11 +45,21 @@ impl Username {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(invalid(
                 "username",
-                format!("must be {} to {} characters long", Self::MIN_LEN, Self::MAX_LEN),
+                format!(
+                    "must be {} to {} characters long",
+                    Self::MIN_LEN,
+                    Self::MAX_LEN
+                ),
             ));
         }
-        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
-            return Err(invalid("username", "may contain only letters, digits, '_', '.' and '-'"));
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
+        {
+            return Err(invalid(
+                "username",
+                "may contain only letters, digits, '_', '.' and '-'",
+            ));
         }
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(invalid("username", "must start with a letter or a digit"));
@@ -144,7 +157,10 @@ impl Quantity {
         if (1..=Self::MAX).contains(&raw) {
             Ok(Self(raw))
         } else {
-            Err(invalid("quantity", format!("must be a whole number from 1 to {}", Self::MAX)))
+            Err(invalid(
+                "quantity",
+                format!("must be a whole number from 1 to {}", Self::MAX),
+            ))
         }
     }
 
@@ -171,14 +187,25 @@ mod tests {
 
     #[test]
     fn usernames_outside_the_rules_are_refused() {
-        for bad in ["", "ab", "a b c", "_alice", "élodie", &"a".repeat(33), "bob!"] {
+        for bad in [
+            "",
+            "ab",
+            "a b c",
+            "_alice",
+            "élodie",
+            &"a".repeat(33),
+            "bob!",
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }
 
     #[test]
     fn passwords_count_characters_not_bytes() {
-        assert!(NewPassword::parse("ééééééé").is_err(), "7 characters is too short");
+        assert!(
+            NewPassword::parse("ééééééé").is_err(),
+            "7 characters is too short"
+        );
         assert!(NewPassword::parse("éééééééé").is_ok());
         assert!(NewPassword::parse(&"p".repeat(128)).is_ok());
         assert!(NewPassword::parse(&"p".repeat(129)).is_err());
@@ -194,7 +221,9 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("a@b.co").is_ok());
-        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@.de", "a@de."] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@@b.co", "a b@c.de", "a@.de", "a@de.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

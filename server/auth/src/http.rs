@@ -30,7 +30,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/auth/refresh", post(refresh))
         .route("/api/auth/logout", post(logout))
         .route("/api/auth/me", get(me))
-        .merge(shop_common::health::router(shop_common::health::sqlite_ready(state.db.clone())))
+        .merge(shop_common::health::router(
+            shop_common::health::sqlite_ready(state.db.clone()),
+        ))
         .fallback(shop_common::problem::not_found)
         .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
@@ -38,7 +40,9 @@ pub(crate) fn router(state: AppState) -> Router {
 }
 
 fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 fn unix_now() -> i64 {
@@ -54,12 +58,19 @@ async fn create_user(
     role: Role,
 ) -> Result<User, AuthError> {
     let hash = password::hash(SecretString::from(password.expose().to_owned())).await?;
-    store::insert_user(&state.db, username.as_str(), email.map(Email::as_str), &hash, role, &now_rfc3339())
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => AuthError::UsernameTaken,
-            other => other.into(),
-        })
+    store::insert_user(
+        &state.db,
+        username.as_str(),
+        email.map(Email::as_str),
+        &hash,
+        role,
+        &now_rfc3339(),
+    )
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => AuthError::UsernameTaken,
+        other => other.into(),
+    })
 }
 
 #[tracing::instrument(skip_all)]
@@ -122,7 +133,15 @@ async fn issue_pair(
     let now = unix_now();
     let refresh_secs = state.refresh_ttl.as_secs();
     let expires_at = now.saturating_add(i64::try_from(refresh_secs).unwrap_or(i64::MAX / 4));
-    store::insert_refresh_token(conn, &token_hash(&refresh), family_id, user.id, now, expires_at).await?;
+    store::insert_refresh_token(
+        conn,
+        &token_hash(&refresh),
+        family_id,
+        user.id,
+        now,
+        expires_at,
+    )
+    .await?;
     let access = state
         .keys
         .issue(user.id, &user.username, user.role, state.access_ttl)
@@ -179,7 +198,9 @@ async fn logout(
     Json(body): Json<RefreshRequest>,
 ) -> Result<StatusCode, AuthError> {
     let mut conn = state.db.acquire().await?;
-    if let Some(stored) = store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await? {
+    if let Some(stored) =
+        store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await?
+    {
         store::revoke_family(&mut *conn, &stored.family_id, unix_now()).await?;
         tracing::info!(user_id = stored.user_id, "logout");
     }
@@ -195,10 +216,23 @@ async fn me(State(state): State<AppState>, identity: Identity) -> Result<Json<Us
 }
 
 /// Dev mode: creates `demo` (customer) and `admin` unless they exist.
-pub(crate) async fn seed_dev_accounts(state: &AppState, settings: &AuthSettings) -> anyhow::Result<()> {
+pub(crate) async fn seed_dev_accounts(
+    state: &AppState,
+    settings: &AuthSettings,
+) -> anyhow::Result<()> {
     let accounts = [
-        ("demo", Role::Customer, &settings.demo_password, DEV_DEMO_PASSWORD),
-        ("admin", Role::Admin, &settings.admin_password, DEV_ADMIN_PASSWORD),
+        (
+            "demo",
+            Role::Customer,
+            &settings.demo_password,
+            DEV_DEMO_PASSWORD,
+        ),
+        (
+            "admin",
+            Role::Admin,
+            &settings.admin_password,
+            DEV_ADMIN_PASSWORD,
+        ),
     ];
     for (name, role, configured, default) in accounts {
         if store::user_exists(&state.db, name).await? {
@@ -208,7 +242,9 @@ pub(crate) async fn seed_dev_accounts(state: &AppState, settings: &AuthSettings)
         let password = NewPassword::parse(raw)?;
         let username = Username::parse(name)?;
         match create_user(state, &username, None, &password, role).await {
-            Ok(_) | Err(AuthError::UsernameTaken) => tracing::info!(user = name, "seeded dev account"),
+            Ok(_) | Err(AuthError::UsernameTaken) => {
+                tracing::info!(user = name, "seeded dev account")
+            }
             Err(e) => anyhow::bail!("cannot seed {name}: {e}"),
         }
     }

@@ -16,5 +16,11 @@ async fn main() -> anyhow::Result<()> {
     shop_common::telemetry::init();
     let cli = Cli::parse();
     let listener = shop_common::serve::bind(&cli.auth.auth_addr).await?;
-    shop_auth::run(listener, &cli.shared, &cli.auth, shop_common::serve::shutdown_signal()).await
+    shop_auth::run(
+        listener,
+        &cli.shared,
+        &cli.auth,
+        shop_common::serve::shutdown_signal(),
+    )
+    .await
 }

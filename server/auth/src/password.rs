@@ -33,7 +33,10 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        hasher().hash_password(b"no such user, no such password", &salt).expect("hash").to_string()
+        hasher()
+            .hash_password(b"no such user, no such password", &salt)
+            .expect("hash")
+            .to_string()
     })
 }
 
@@ -45,8 +48,12 @@ pub(crate) async fn verify(password: SecretString, phc: Option<String>) -> anyho
     tokio::task::spawn_blocking(move || {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| dummy_hash().to_owned());
-        let Ok(parsed) = PasswordHash::new(&phc) else { return false };
-        let ok = hasher().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return false;
+        };
+        let ok = hasher()
+            .verify_password(password.expose_secret().as_bytes(), &parsed)
+            .is_ok();
         ok && known
     })
     .await
@@ -65,12 +72,16 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash(secret("correct horse")).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify(secret("correct horse"), Some(h.clone())).await.unwrap());
+        assert!(verify(secret("correct horse"), Some(h.clone()))
+            .await
+            .unwrap());
         assert!(!verify(secret("correct horse!"), Some(h)).await.unwrap());
     }
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies() {
-        assert!(!verify(secret("no such user, no such password"), None).await.unwrap());
+        assert!(!verify(secret("no such user, no such password"), None)
+            .await
+            .unwrap());
     }
 }

@@ -16,7 +16,8 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         email: row.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -161,8 +162,13 @@ pub(crate) async fn claim_refresh_token(
     .bind(token_hash)
     .fetch_optional(db)
     .await?;
-    row.map(|r| Ok(ClaimedRefreshToken { family_id: r.try_get("family_id")?, user_id: r.try_get("user_id")? }))
-        .transpose()
+    row.map(|r| {
+        Ok(ClaimedRefreshToken {
+            family_id: r.try_get("family_id")?,
+            user_id: r.try_get("user_id")?,
+        })
+    })
+    .transpose()
 }
 
 /// Revokes every token of a family (a logout, or a detected reuse).
@@ -171,10 +177,12 @@ pub(crate) async fn revoke_family(
     family_id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
-        .bind(now)
-        .bind(family_id)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(family_id)
+    .execute(db)
+    .await?;
     Ok(())
 }

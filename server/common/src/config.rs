@@ -46,7 +46,11 @@ pub enum ConfigError {
 impl SharedSettings {
     /// Settings for tests and embedded use: dev mode in `data_dir`.
     pub fn dev(data_dir: impl Into<PathBuf>) -> Self {
-        Self { dev_mode: true, data_dir: data_dir.into(), jwt_secret: None }
+        Self {
+            dev_mode: true,
+            data_dir: data_dir.into(),
+            jwt_secret: None,
+        }
     }
 
     /// The secret to sign and verify access tokens with.
@@ -90,9 +94,18 @@ mod tests {
 
     #[test]
     fn outside_dev_mode_a_missing_default_or_short_secret_refuses_to_start() {
-        assert!(matches!(settings(false, None).jwt_secret(), Err(ConfigError::Missing(_))));
-        assert!(matches!(settings(false, Some(DEV_JWT_SECRET)).jwt_secret(), Err(ConfigError::Weak(_))));
-        assert!(matches!(settings(false, Some("short")).jwt_secret(), Err(ConfigError::Weak(_))));
+        assert!(matches!(
+            settings(false, None).jwt_secret(),
+            Err(ConfigError::Missing(_))
+        ));
+        assert!(matches!(
+            settings(false, Some(DEV_JWT_SECRET)).jwt_secret(),
+            Err(ConfigError::Weak(_))
+        ));
+        assert!(matches!(
+            settings(false, Some("short")).jwt_secret(),
+            Err(ConfigError::Weak(_))
+        ));
         assert!(settings(false, Some(&"k".repeat(32))).jwt_secret().is_ok());
     }
 

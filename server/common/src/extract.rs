@@ -90,6 +90,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let keys = Arc::<TokenKeys>::from_ref(state);
-        keys.verify(bearer_token(parts)?).map_err(|_| ApiError::Unauthorized)
+        keys.verify(bearer_token(parts)?)
+            .map_err(|_| ApiError::Unauthorized)
     }
 }

@@ -16,7 +16,10 @@ pub type ReadyCheck = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>>
 /// The two health routes, with `ready` deciding readiness.
 pub fn router<S: Clone + Send + Sync + 'static>(ready: ReadyCheck) -> Router<S> {
     Router::new()
-        .route("/health/live", get(|| async { Json(json!({"status": "ok"})) }))
+        .route(
+            "/health/live",
+            get(|| async { Json(json!({"status": "ok"})) }),
+        )
         .route(
             "/health/ready",
             get(move || {
@@ -25,7 +28,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(ready: ReadyCheck) -> Router<S> 
                     if ready().await {
                         (StatusCode::OK, Json(json!({"status": "ok"}))).into_response()
                     } else {
-                        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Json(json!({"status": "unavailable"})),
+                        )
                             .into_response()
                     }
                 }

@@ -20,9 +20,10 @@ pub fn problem_body(status: StatusCode, code: &str, detail: impl Into<Option<Str
 pub fn problem_response(body: Problem) -> Response {
     let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(Problem::CONTENT_TYPE));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(Problem::CONTENT_TYPE),
+    );
     response
 }
 
@@ -46,7 +47,11 @@ pub enum ApiError {
     /// A 4xx for a request the framework could not parse (bad JSON, bad query, wrong media
     /// type, body too large); the status, code and sentence come from the rejection.
     #[error("{detail}")]
-    BadRequest { status: StatusCode, code: &'static str, detail: String },
+    BadRequest {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+    },
     /// 503 `database_unavailable`: the database is busy or unreachable; safe to retry.
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] sqlx::Error),
@@ -70,7 +75,11 @@ impl From<sqlx::Error> for ApiError {
 impl ApiError {
     /// A 4xx for input the framework rejected.
     pub fn bad_request(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError::BadRequest { status, code, detail: detail.into() }
+        ApiError::BadRequest {
+            status,
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -94,13 +103,21 @@ impl IntoResponse for ApiError {
                 "forbidden",
                 "Your account may not do this.".to_owned(),
             ),
-            ApiError::NotFound(what) => {
-                problem(StatusCode::NOT_FOUND, "not_found", format!("No such {what}."))
-            }
-            ApiError::Invalid(invalid) => {
-                problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", invalid.to_string())
-            }
-            ApiError::BadRequest { status, code, detail } => problem(status, code, detail),
+            ApiError::NotFound(what) => problem(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("No such {what}."),
+            ),
+            ApiError::Invalid(invalid) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                invalid.to_string(),
+            ),
+            ApiError::BadRequest {
+                status,
+                code,
+                detail,
+            } => problem(status, code, detail),
             ApiError::DatabaseUnavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 let mut r = problem(
@@ -108,7 +125,8 @@ impl IntoResponse for ApiError {
                     "database_unavailable",
                     "The service is busy; try again shortly.".to_owned(),
                 );
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 r
             }
             ApiError::Internal(e) => {
@@ -121,7 +139,11 @@ impl IntoResponse for ApiError {
 
 /// Fallback for unknown paths: 404 `not_found` as problem+json.
 pub async fn not_found() -> Response {
-    problem(StatusCode::NOT_FOUND, "not_found", "No such resource.".to_owned())
+    problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No such resource.".to_owned(),
+    )
 }
 
 /// Fallback for a known path with another method: 405 `method_not_allowed`.

@@ -21,7 +21,10 @@ pub fn init() {
 
 /// Adds request ids and a request span (method, matched route, request id; status and latency
 /// on the response) to `router`. `service` names the process in the span.
-pub fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>, service: &'static str) -> Router<S> {
+pub fn layer<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    service: &'static str,
+) -> Router<S> {
     router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(

@@ -118,8 +118,16 @@ impl TokenKeys {
     /// [`TokenError`] for any token that is not one this shop issued and still valid.
     pub fn verify(&self, token: &str) -> Result<Identity, TokenError> {
         let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)?;
-        let user_id = data.claims.sub.parse().map_err(|_| TokenError::BadSubject)?;
-        Ok(Identity { user_id, username: data.claims.name, role: data.claims.role })
+        let user_id = data
+            .claims
+            .sub
+            .parse()
+            .map_err(|_| TokenError::BadSubject)?;
+        Ok(Identity {
+            user_id,
+            username: data.claims.name,
+            role: data.claims.role,
+        })
     }
 }
 
@@ -134,9 +142,18 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_to_its_user() {
         let k = keys("a-test-secret-that-is-long-enough-000000");
-        let t = k.issue(7, "alice", Role::Admin, Duration::from_secs(60)).unwrap();
+        let t = k
+            .issue(7, "alice", Role::Admin, Duration::from_secs(60))
+            .unwrap();
         let id = k.verify(&t).unwrap();
-        assert_eq!(id, Identity { user_id: 7, username: "alice".into(), role: Role::Admin });
+        assert_eq!(
+            id,
+            Identity {
+                user_id: 7,
+                username: "alice".into(),
+                role: Role::Admin
+            }
+        );
     }
 
     #[test]
@@ -144,7 +161,9 @@ mod tests {
         let t = keys("one-secret-one-secret-one-secret-00000")
             .issue(1, "a", Role::Customer, Duration::from_secs(60))
             .unwrap();
-        assert!(keys("another-secret-another-secret-another-0").verify(&t).is_err());
+        assert!(keys("another-secret-another-secret-another-0")
+            .verify(&t)
+            .is_err());
     }
 
     #[test]
@@ -169,7 +188,9 @@ mod tests {
     #[test]
     fn an_unsigned_token_is_refused() {
         let k = keys("a-test-secret-that-is-long-enough-000000");
-        let t = k.issue(1, "a", Role::Customer, Duration::from_secs(60)).unwrap();
+        let t = k
+            .issue(1, "a", Role::Customer, Duration::from_secs(60))
+            .unwrap();
         let payload = t.split('.').nth(1).unwrap();
         // {"alg":"none","typ":"JWT"}
         let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");

@@ -72,7 +72,10 @@ impl Default for GatewaySettings {
 
 /// Everything the gateway binary reads: its own settings and those of the services it embeds.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "gateway", about = "The shop's gateway (and, by default, its auth and orders services)")]
+#[command(
+    name = "gateway",
+    about = "The shop's gateway (and, by default, its auth and orders services)"
+)]
 pub struct Config {
     #[command(flatten)]
     pub shared: SharedSettings,
@@ -90,9 +93,13 @@ pub struct Config {
 /// # Errors
 /// When the file or a variable is malformed.
 pub fn site_options(settings: &GatewaySettings) -> anyhow::Result<LeptosOptions> {
-    let file = settings.leptos_config.to_str().filter(|_| settings.leptos_config.exists());
-    let conf = leptos::prelude::get_configuration(file)
-        .map_err(|e| anyhow::anyhow!("Leptos options ({}): {e}", settings.leptos_config.display()))?;
+    let file = settings
+        .leptos_config
+        .to_str()
+        .filter(|_| settings.leptos_config.exists());
+    let conf = leptos::prelude::get_configuration(file).map_err(|e| {
+        anyhow::anyhow!("Leptos options ({}): {e}", settings.leptos_config.display())
+    })?;
     Ok(conf.leptos_options)
 }
 
@@ -205,7 +212,9 @@ pub async fn start(
         None => {
             let l = shop_common::serve::bind(&config.auth.auth_addr).await?;
             let url = format!("http://{}", l.local_addr()?);
-            let state = shop_auth::state(&config.shared, &config.auth).await.context("auth")?;
+            let state = shop_auth::state(&config.shared, &config.auth)
+                .await
+                .context("auth")?;
             spawn_server(&mut tasks, l, shop_auth::router(state), &shutdown);
             url
         }
@@ -215,7 +224,9 @@ pub async fn start(
         None => {
             let l = shop_common::serve::bind(&config.orders.orders_addr).await?;
             let url = format!("http://{}", l.local_addr()?);
-            let state = shop_orders::state(&config.shared, &config.orders).await.context("orders")?;
+            let state = shop_orders::state(&config.shared, &config.orders)
+                .await
+                .context("orders")?;
             spawn_server(&mut tasks, l, shop_orders::router(state), &shutdown);
             url
         }
@@ -230,10 +241,19 @@ pub async fn start(
         client,
         auth_url: auth_url.clone().into(),
         orders_url: orders_url.clone().into(),
-        cookie_secure: config.gateway.cookie_secure.unwrap_or(!config.shared.dev_mode),
+        cookie_secure: config
+            .gateway
+            .cookie_secure
+            .unwrap_or(!config.shared.dev_mode),
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, %auth_url, %orders_url, dev_mode = config.shared.dev_mode, "gateway listening");
     spawn_server(&mut tasks, listener, router(state, site), &shutdown);
-    Ok(RunningStack { addr, auth_url, orders_url, tasks, shutdown })
+    Ok(RunningStack {
+        addr,
+        auth_url,
+        orders_url,
+        tasks,
+        shutdown,
+    })
 }

@@ -36,9 +36,17 @@ const HOP_BY_HOP: &[&str] = &[
 
 /// Whether a request header claims an identity: dropped, because only a verified token counts.
 fn is_identity_header(name: &str) -> bool {
-    ["x-user", "x-auth", "x-forwarded-user", "x-remote-user", "remote-user", "x-authenticated", "x-role"]
-        .iter()
-        .any(|p| name.starts_with(p))
+    [
+        "x-user",
+        "x-auth",
+        "x-forwarded-user",
+        "x-remote-user",
+        "remote-user",
+        "x-authenticated",
+        "x-role",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// Copies `from` without hop-by-hop headers (and those the `Connection` header names).
@@ -105,7 +113,10 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
             )
         }
     };
-    let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let client = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let mut headers = upstream_headers(&parts.headers, client);
 
     let cookie_mode = refresh_cookie::wants_cookie(&parts.headers);
@@ -117,7 +128,10 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
                 body = serde_json::to_vec(&serde_json::json!({ "refresh_token": token }))
                     .unwrap_or_default()
                     .into();
-                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
             }
             None if is_logout => {
                 return with_cookies(StatusCode::NO_CONTENT.into_response(), clear(&state));
@@ -135,7 +149,10 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     let upstream = format!(
         "{}{}",
         state.upstream(service),
-        parts.uri.path_and_query().map_or(path.as_str(), |p| p.as_str())
+        parts
+            .uri
+            .path_and_query()
+            .map_or(path.as_str(), |p| p.as_str())
     );
     let sent = state
         .client
@@ -155,14 +172,17 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         Err(e) => return upstream_error(service, &e),
     };
 
-    let mut response = if cookie_mode && status == StatusCode::OK && (is_refresh || path == "/api/auth/login") {
-        match refresh_cookie::move_into_cookie(&bytes, state.cookie_secure) {
-            Some((new_body, cookies)) => with_cookies(rebuild(status, headers, new_body.into()), cookies),
-            None => rebuild(status, headers, bytes),
-        }
-    } else {
-        rebuild(status, headers, bytes)
-    };
+    let mut response =
+        if cookie_mode && status == StatusCode::OK && (is_refresh || path == "/api/auth/login") {
+            match refresh_cookie::move_into_cookie(&bytes, state.cookie_secure) {
+                Some((new_body, cookies)) => {
+                    with_cookies(rebuild(status, headers, new_body.into()), cookies)
+                }
+                None => rebuild(status, headers, bytes),
+            }
+        } else {
+            rebuild(status, headers, bytes)
+        };
     if cookie_mode && (is_logout || (is_refresh && status == StatusCode::UNAUTHORIZED)) {
         response = with_cookies(response, clear(&state));
     }
@@ -201,9 +221,13 @@ fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
         let mut r = problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "service_unavailable",
-            format!("The {} service is unavailable; try again shortly.", service.name()),
+            format!(
+                "The {} service is unavailable; try again shortly.",
+                service.name()
+            ),
         );
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return r;
     }
     problem(
@@ -232,14 +256,25 @@ mod tests {
             ("x-request-id", "abc"),
             ("x-forwarded-for", "6.6.6.6"),
         ] {
-            h.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_static(v));
+            h.insert(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_static(v),
+            );
         }
         let out = upstream_headers(&h, Some("127.0.0.1:5000".parse().unwrap()));
         let names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
         assert_eq!(out["authorization"], "Bearer t");
         assert_eq!(out["x-request-id"], "abc");
         assert_eq!(out["x-forwarded-for"], "127.0.0.1");
-        for gone in ["x-user-id", "x-auth-role", "x-forwarded-user", "cookie", "connection", "x-secret", "transfer-encoding"] {
+        for gone in [
+            "x-user-id",
+            "x-auth-role",
+            "x-forwarded-user",
+            "cookie",
+            "connection",
+            "x-secret",
+            "transfer-encoding",
+        ] {
             assert!(!names.contains(&gone), "{gone} was forwarded");
         }
     }

@@ -38,7 +38,11 @@ pub fn from_request(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `Set-Cookie` values storing `token` for `max_age_secs` (or clearing it with `None`).
-pub fn set_cookie_headers(token: Option<&str>, max_age_secs: i64, secure: bool) -> Vec<HeaderValue> {
+pub fn set_cookie_headers(
+    token: Option<&str>,
+    max_age_secs: i64,
+    secure: bool,
+) -> Vec<HeaderValue> {
     COOKIE_PATHS
         .iter()
         .filter_map(|path| {
@@ -47,7 +51,11 @@ pub fn set_cookie_headers(token: Option<&str>, max_age_secs: i64, secure: bool) 
                 .http_only(true)
                 .secure(secure)
                 .same_site(SameSite::Strict)
-                .max_age(cookie::time::Duration::seconds(if token.is_some() { max_age_secs } else { 0 }))
+                .max_age(cookie::time::Duration::seconds(if token.is_some() {
+                    max_age_secs
+                } else {
+                    0
+                }))
                 .build();
             HeaderValue::from_str(&c.to_string()).ok()
         })
@@ -75,7 +83,13 @@ mod tests {
         for (h, path) in headers.iter().zip(COOKIE_PATHS) {
             let s = h.to_str().unwrap();
             assert!(s.starts_with("shop_refresh=tok;"), "{s}");
-            for part in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=60", &format!("Path={path}")] {
+            for part in [
+                "HttpOnly",
+                "SameSite=Strict",
+                "Secure",
+                "Max-Age=60",
+                &format!("Path={path}"),
+            ] {
                 assert!(s.contains(part), "{s} lacks {part}");
             }
         }
@@ -84,7 +98,10 @@ mod tests {
     #[test]
     fn the_token_is_read_back_from_a_cookie_header() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; shop_refresh=xyz; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; shop_refresh=xyz; b=2"),
+        );
         assert_eq!(from_request(&h).as_deref(), Some("xyz"));
     }
 

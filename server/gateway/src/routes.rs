@@ -25,11 +25,18 @@ pub enum Access {
 }
 
 /// Auth routes that need no access token.
-const PUBLIC_AUTH: &[&str] =
-    &["/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout"];
+const PUBLIC_AUTH: &[&str] = &[
+    "/api/auth/register",
+    "/api/auth/login",
+    "/api/auth/refresh",
+    "/api/auth/logout",
+];
 
 fn under(path: &str, prefix: &str) -> bool {
-    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+    path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The service and access rule for `path`, or `None` for no route (404).

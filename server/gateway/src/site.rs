@@ -36,7 +36,9 @@ fn shell(options: LeptosOptions) -> impl IntoView {
 /// Whether a path names a file (its last segment has an extension): a missing file is a 404,
 /// not the app.
 fn looks_like_file(path: &str) -> bool {
-    path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// Serves files under `options.site_root`, else the shell (200) for client routes, else 404.

@@ -16,7 +16,10 @@ use time::format_description::well_known::Rfc3339;
 pub(crate) const CURRENCY: &str = "EUR";
 
 /// The user's cart lines (products hidden from the catalog drop out).
-pub(crate) async fn load_cart(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<Cart, sqlx::Error> {
+pub(crate) async fn load_cart(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<Cart, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT c.product_id, p.name, p.price_cents, c.quantity
          FROM cart_items c JOIN products p ON p.id = c.product_id AND p.active = 1
@@ -40,12 +43,22 @@ pub(crate) async fn load_cart(db: impl SqliteExecutor<'_>, user_id: i64) -> Resu
         })
         .collect::<Result<_, sqlx::Error>>()?;
     let total_cents = items.iter().map(|i| i.line_total_cents).sum();
-    Ok(Cart { items, total_cents, currency: CURRENCY.to_owned() })
+    Ok(Cart {
+        items,
+        total_cents,
+        currency: CURRENCY.to_owned(),
+    })
 }
 
 /// Empties the user's cart.
-pub(crate) async fn clear_cart(db: impl SqliteExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM cart_items WHERE user_id = ?").bind(user_id).execute(db).await?;
+pub(crate) async fn clear_cart(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM cart_items WHERE user_id = ?")
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -67,11 +80,18 @@ pub(crate) async fn set_quantity(
     Json(body): Json<SetQuantity>,
 ) -> Result<Json<Cart>, OrdersError> {
     let quantity = Quantity::new(body.quantity)?;
-    let product = find_product(&state.db, product_id).await?.ok_or(ApiError::NotFound("product"))?;
+    let product = find_product(&state.db, product_id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
     if quantity.get() > product.stock {
-        return Err(OrdersError::OutOfStock { product_id, available: product.stock });
+        return Err(OrdersError::OutOfStock {
+            product_id,
+            available: product.stock,
+        });
     }
-    let now = time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+    let now = time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
     sqlx::query(
         "INSERT INTO cart_items (user_id, product_id, quantity, added_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = excluded.quantity",

@@ -52,12 +52,19 @@ pub(crate) async fn list_products(
 ) -> Result<Json<ProductPage>, OrdersError> {
     let page = q.page.unwrap_or(1);
     if page == 0 {
-        return Err(Invalid { field: "page", reason: "must be 1 or more".into() }.into());
+        return Err(Invalid {
+            field: "page",
+            reason: "must be 1 or more".into(),
+        }
+        .into());
     }
     let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(Invalid { field: "per_page", reason: format!("must be from 1 to {MAX_PER_PAGE}") }
-            .into());
+        return Err(Invalid {
+            field: "per_page",
+            reason: format!("must be from 1 to {MAX_PER_PAGE}"),
+        }
+        .into());
     }
     let category = q.category.filter(|c| !c.is_empty());
     let total: i64 = sqlx::query_scalar(
@@ -76,8 +83,16 @@ pub(crate) async fn list_products(
         .bind(i64::from(page - 1) * i64::from(per_page))
         .fetch_all(&state.db)
         .await?;
-    let items = rows.iter().map(product_from_row).collect::<Result<_, _>>()?;
-    Ok(Json(ProductPage { items, page, per_page, total: total.max(0) as u64 }))
+    let items = rows
+        .iter()
+        .map(product_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(ProductPage {
+        items,
+        page,
+        per_page,
+        total: total.max(0) as u64,
+    }))
 }
 
 #[tracing::instrument(skip_all)]
@@ -85,7 +100,10 @@ pub(crate) async fn get_product(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Product>, OrdersError> {
-    find_product(&state.db, id).await?.map(Json).ok_or(ApiError::NotFound("product").into())
+    find_product(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound("product").into())
 }
 
 #[tracing::instrument(skip_all)]

@@ -42,7 +42,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, OrdersError> {
     let ok = !key.is_empty()
         && key.len() <= MAX_IDEMPOTENCY_KEY_LEN
         && key.bytes().all(|b| b.is_ascii_graphic());
-    ok.then(|| key.to_owned()).ok_or(OrdersError::IdempotencyKeyRequired)
+    ok.then(|| key.to_owned())
+        .ok_or(OrdersError::IdempotencyKeyRequired)
 }
 
 /// The requested lines, merged per product: `None` for an empty body (check out the cart).
@@ -66,11 +67,16 @@ fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersErro
         };
         ApiError::bad_request(status, code, format!("Invalid order body: {e}"))
     })?;
-    let Some(items) = request.items else { return Ok(None) };
+    let Some(items) = request.items else {
+        return Ok(None);
+    };
     let mut lines = BTreeMap::new();
     for item in items {
         let q = Quantity::new(item.quantity)?;
-        let merged = lines.get(&item.product_id).map_or(0, |m: &Quantity| m.get()) + q.get();
+        let merged = lines
+            .get(&item.product_id)
+            .map_or(0, |m: &Quantity| m.get())
+            + q.get();
         lines.insert(item.product_id, Quantity::new(merged)?);
     }
     if lines.is_empty() {
@@ -84,7 +90,11 @@ fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersErro
 fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
     let canonical = match lines {
         None => "cart".to_owned(),
-        Some(l) => l.iter().map(|(p, q)| format!("{p}x{}", q.get())).collect::<Vec<_>>().join(","),
+        Some(l) => l
+            .iter()
+            .map(|(p, q)| format!("{p}x{}", q.get()))
+            .collect::<Vec<_>>()
+            .join(","),
     };
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
@@ -98,7 +108,11 @@ pub(crate) async fn create_order(
 ) -> Result<Response, OrdersError> {
     let key = idempotency_key(&headers)?;
     let body = body.map_err(|r| {
-        ApiError::bad_request(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", r.body_text())
+        ApiError::bad_request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            r.body_text(),
+        )
     })?;
     let requested = parse_body(&body)?;
     let hash = request_hash(requested.as_ref());
@@ -142,7 +156,9 @@ pub(crate) async fn create_order(
     tracing::info!(order_id, total_cents = total, ?outcome, "checkout");
     match outcome {
         PaymentOutcome::Approved => {
-            let order = load_order(&mut conn, user_id, order_id).await?.ok_or(ApiError::NotFound("order"))?;
+            let order = load_order(&mut conn, user_id, order_id)
+                .await?
+                .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, false))
         }
         PaymentOutcome::Declined => Err(OrdersError::PaymentDeclined { order_id }),
@@ -152,7 +168,8 @@ pub(crate) async fn create_order(
 fn created(order: Order, replayed: bool) -> Response {
     let mut r = (StatusCode::CREATED, axum::Json(order)).into_response();
     if replayed {
-        r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        r.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     r
 }
@@ -169,10 +186,13 @@ async fn replay(
     }
     match existing.status {
         OrderStatus::Pending => Err(OrdersError::IdempotencyKeyInUse),
-        OrderStatus::PaymentFailed => Err(OrdersError::PaymentDeclined { order_id: existing.id }),
+        OrderStatus::PaymentFailed => Err(OrdersError::PaymentDeclined {
+            order_id: existing.id,
+        }),
         OrderStatus::Paid => {
-            let order =
-                load_order(conn, user_id, existing.id).await?.ok_or(ApiError::NotFound("order"))?;
+            let order = load_order(conn, user_id, existing.id)
+                .await?
+                .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, true))
         }
     }
@@ -187,7 +207,9 @@ async fn reserve(
     lines: &BTreeMap<i64, Quantity>,
 ) -> Result<i64, OrdersError> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let now = time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+    let now = time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
     // The first statement writes, so the transaction holds SQLite's write lock from the start.
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
@@ -222,7 +244,10 @@ async fn reserve(
                     .fetch_optional(&mut *tx)
                     .await?;
             return Err(match stock {
-                Some(available) => OrdersError::OutOfStock { product_id, available },
+                Some(available) => OrdersError::OutOfStock {
+                    product_id,
+                    available,
+                },
                 None => OrdersError::UnknownProduct { product_id },
             });
         };
@@ -300,26 +325,46 @@ mod tests {
 
     #[test]
     fn lines_of_one_product_are_merged_and_bounded() {
-        let lines = parse_body(br#"{"items":[{"product_id":1,"quantity":2},{"product_id":1,"quantity":3}]}"#)
-            .unwrap()
-            .unwrap();
+        let lines = parse_body(
+            br#"{"items":[{"product_id":1,"quantity":2},{"product_id":1,"quantity":3}]}"#,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(lines[&1].get(), 5);
-        assert!(parse_body(br#"{"items":[{"product_id":1,"quantity":60},{"product_id":1,"quantity":60}]}"#).is_err());
+        assert!(parse_body(
+            br#"{"items":[{"product_id":1,"quantity":60},{"product_id":1,"quantity":60}]}"#
+        )
+        .is_err());
     }
 
     #[test]
     fn bad_bodies_are_client_errors() {
-        for body in [&b"{"[..], b"[]", br#"{"items":[]}"#, br#"{"items":[{"product_id":1,"quantity":0}]}"#,
-            br#"{"items":[{"product_id":1,"quantity":1.5}]}"#, br#"{"items":[{"product_id":"x","quantity":1}]}"#]
-        {
-            assert!(parse_body(body).is_err(), "{:?} accepted", String::from_utf8_lossy(body));
+        for body in [
+            &b"{"[..],
+            b"[]",
+            br#"{"items":[]}"#,
+            br#"{"items":[{"product_id":1,"quantity":0}]}"#,
+            br#"{"items":[{"product_id":1,"quantity":1.5}]}"#,
+            br#"{"items":[{"product_id":"x","quantity":1}]}"#,
+        ] {
+            assert!(
+                parse_body(body).is_err(),
+                "{:?} accepted",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 
     #[test]
     fn the_request_hash_ignores_line_order() {
-        let a = parse_body(br#"{"items":[{"product_id":1,"quantity":1},{"product_id":2,"quantity":1}]}"#).unwrap();
-        let b = parse_body(br#"{"items":[{"product_id":2,"quantity":1},{"product_id":1,"quantity":1}]}"#).unwrap();
+        let a = parse_body(
+            br#"{"items":[{"product_id":1,"quantity":1},{"product_id":2,"quantity":1}]}"#,
+        )
+        .unwrap();
+        let b = parse_body(
+            br#"{"items":[{"product_id":2,"quantity":1},{"product_id":1,"quantity":1}]}"#,
+        )
+        .unwrap();
         assert_eq!(request_hash(a.as_ref()), request_hash(b.as_ref()));
         assert_ne!(request_hash(a.as_ref()), request_hash(None));
     }
@@ -330,7 +375,10 @@ mod tests {
         assert!(idempotency_key(&h).is_err());
         h.insert("idempotency-key", HeaderValue::from_static("abc-123"));
         assert_eq!(idempotency_key(&h).unwrap(), "abc-123");
-        h.insert("idempotency-key", HeaderValue::from_str(&"k".repeat(256)).unwrap());
+        h.insert(
+            "idempotency-key",
+            HeaderValue::from_str(&"k".repeat(256)).unwrap(),
+        );
         assert!(idempotency_key(&h).is_err());
     }
 }

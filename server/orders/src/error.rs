@@ -47,7 +47,10 @@ impl IntoResponse for OrdersError {
     fn into_response(self) -> Response {
         match self {
             OrdersError::Api(e) => e.into_response(),
-            OrdersError::OutOfStock { product_id, available } => problem(
+            OrdersError::OutOfStock {
+                product_id,
+                available,
+            } => problem(
                 StatusCode::CONFLICT,
                 "out_of_stock",
                 format!("Only {available} left of product {product_id}."),
@@ -79,7 +82,8 @@ impl IntoResponse for OrdersError {
                     "idempotency_key_in_use",
                     "An order with this Idempotency-Key is still being processed.".to_owned(),
                 );
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 r
             }
             OrdersError::PaymentDeclined { order_id } => {

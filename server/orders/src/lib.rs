@@ -49,7 +49,10 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 
 impl Default for OrdersSettings {
     fn default() -> Self {
-        Self { orders_addr: "127.0.0.1:0".to_owned(), payment_success_rate: 0.8 }
+        Self {
+            orders_addr: "127.0.0.1:0".to_owned(),
+            payment_success_rate: 0.8,
+        }
     }
 }
 
@@ -88,10 +91,18 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/api/products/{id}", get(catalog::get_product))
         .route("/api/categories", get(catalog::list_categories))
         .route("/api/cart", get(cart::get_cart))
-        .route("/api/cart/items/{product_id}", put(cart::set_quantity).delete(cart::remove_item))
-        .route("/api/orders", get(orders::list_orders).post(checkout::create_order))
+        .route(
+            "/api/cart/items/{product_id}",
+            put(cart::set_quantity).delete(cart::remove_item),
+        )
+        .route(
+            "/api/orders",
+            get(orders::list_orders).post(checkout::create_order),
+        )
         .route("/api/orders/{id}", get(orders::get_order))
-        .merge(shop_common::health::router(shop_common::health::sqlite_ready(state.db.clone())))
+        .merge(shop_common::health::router(
+            shop_common::health::sqlite_ready(state.db.clone()),
+        ))
         .fallback(shop_common::problem::not_found)
         .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))

@@ -16,5 +16,11 @@ async fn main() -> anyhow::Result<()> {
     shop_common::telemetry::init();
     let cli = Cli::parse();
     let listener = shop_common::serve::bind(&cli.orders.orders_addr).await?;
-    shop_orders::run(listener, &cli.shared, &cli.orders, shop_common::serve::shutdown_signal()).await
+    shop_orders::run(
+        listener,
+        &cli.shared,
+        &cli.orders,
+        shop_common::serve::shutdown_signal(),
+    )
+    .await
 }

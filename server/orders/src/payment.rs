@@ -19,7 +19,9 @@ pub struct PaymentProvider {
 impl PaymentProvider {
     /// `success_rate` is clamped to 0.0..=1.0.
     pub fn new(success_rate: f64) -> Self {
-        Self { success_rate: success_rate.clamp(0.0, 1.0) }
+        Self {
+            success_rate: success_rate.clamp(0.0, 1.0),
+        }
     }
 
     /// Charges `amount_cents`; approves with probability `success_rate`.
@@ -41,8 +43,14 @@ mod tests {
     #[tokio::test]
     async fn rates_of_one_and_zero_always_approve_and_always_decline() {
         for _ in 0..100 {
-            assert_eq!(PaymentProvider::new(1.0).charge(100).await, PaymentOutcome::Approved);
-            assert_eq!(PaymentProvider::new(0.0).charge(100).await, PaymentOutcome::Declined);
+            assert_eq!(
+                PaymentProvider::new(1.0).charge(100).await,
+                PaymentOutcome::Approved
+            );
+            assert_eq!(
+                PaymentProvider::new(0.0).charge(100).await,
+                PaymentOutcome::Declined
+            );
         }
     }
 }

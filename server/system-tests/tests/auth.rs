@@ -10,11 +10,17 @@ use support::{assert_problem, spawn_auth, spawn_auth_in};
 async fn registering_returns_201_with_the_user_and_never_the_hash() {
     let app = spawn_auth().await;
     let r = app
-        .post_json("/api/auth/register", &json!({"username": "Alice", "password": "correct horse", "email": "a@example.com"}))
+        .post_json(
+            "/api/auth/register",
+            &json!({"username": "Alice", "password": "correct horse", "email": "a@example.com"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let text = r.text().await.unwrap();
-    assert!(!text.contains("argon2") && !text.contains("password"), "{text}");
+    assert!(
+        !text.contains("argon2") && !text.contains("password"),
+        "{text}"
+    );
     let user: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(user["username"], "alice");
     assert_eq!(user["email"], "a@example.com");
@@ -24,32 +30,94 @@ async fn registering_returns_201_with_the_user_and_never_the_hash() {
 #[tokio::test]
 async fn a_taken_username_is_409_whatever_its_case() {
     let app = spawn_auth().await;
-    assert_eq!(app.register("bob", "a good password").await.status(), StatusCode::CREATED);
-    assert_problem(app.register("BOB", "another password").await, StatusCode::CONFLICT, "username_taken").await;
+    assert_eq!(
+        app.register("bob", "a good password").await.status(),
+        StatusCode::CREATED
+    );
+    assert_problem(
+        app.register("BOB", "another password").await,
+        StatusCode::CONFLICT,
+        "username_taken",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn invalid_registrations_are_4xx_problems() {
     let app = spawn_auth().await;
     let cases = [
-        (json!({"username": "al", "password": "long enough"}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        (json!({"username": "alice", "password": "short"}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        (json!({"username": "alice", "password": "p".repeat(129)}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        (json!({"username": "alice", "password": "long enough", "email": "nope"}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        (json!({"username": "alice"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        (json!({"username": 5, "password": "long enough"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        (json!({"username": "alice", "password": "long enough", "role": "admin"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            json!({"username": "al", "password": "long enough"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"username": "alice", "password": "short"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"username": "alice", "password": "p".repeat(129)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"username": "alice", "password": "long enough", "email": "nope"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"username": "alice"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            json!({"username": 5, "password": "long enough"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            json!({"username": "alice", "password": "long enough", "role": "admin"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
         (json!([]), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
     ];
     for (body, status, code) in cases {
-        assert_problem(app.post_json("/api/auth/register", &body).await, status, code).await;
+        assert_problem(
+            app.post_json("/api/auth/register", &body).await,
+            status,
+            code,
+        )
+        .await;
     }
-    let r = app.request(reqwest::Method::POST, "/api/auth/register").header("content-type", "application/json").body("{nope").send().await.unwrap();
+    let r = app
+        .request(reqwest::Method::POST, "/api/auth/register")
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, StatusCode::BAD_REQUEST, "malformed_json").await;
-    let r = app.request(reqwest::Method::POST, "/api/auth/register").body("username=a").send().await.unwrap();
-    assert_problem(r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    let r = app
+        .request(reqwest::Method::POST, "/api/auth/register")
+        .body("username=a")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
     let huge = json!({"username": "alice", "password": "x".repeat(100_000)});
-    assert_problem(app.post_json("/api/auth/register", &huge).await, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert_problem(
+        app.post_json("/api/auth/register", &huge).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -59,8 +127,16 @@ async fn login_returns_a_bearer_token_pair() {
     assert_eq!(tokens.token_type, "Bearer");
     assert_eq!(tokens.expires_in, 900);
     assert_eq!(tokens.refresh_expires_in, 30 * 24 * 3600);
-    assert!(tokens.refresh_token.as_deref().is_some_and(|t| t.len() >= 43));
-    let me: Value = app.get_as(&tokens.access_token, "/api/auth/me").await.json().await.unwrap();
+    assert!(tokens
+        .refresh_token
+        .as_deref()
+        .is_some_and(|t| t.len() >= 43));
+    let me: Value = app
+        .get_as(&tokens.access_token, "/api/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["username"], "carol");
 }
 
@@ -68,9 +144,24 @@ async fn login_returns_a_bearer_token_pair() {
 async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
     let app = spawn_auth().await;
     app.signed_up("dave").await;
-    let wrong = assert_problem(app.login("dave", "not the password").await, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
-    let unknown = assert_problem(app.login("nobody", "not the password").await, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
-    let invalid = assert_problem(app.login("x", "").await, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let wrong = assert_problem(
+        app.login("dave", "not the password").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    let unknown = assert_problem(
+        app.login("nobody", "not the password").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    let invalid = assert_problem(
+        app.login("x", "").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
     assert_eq!(wrong, unknown);
     assert_eq!(wrong, invalid);
 }
@@ -79,15 +170,21 @@ async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
 async fn a_refresh_rotates_the_token_and_a_reused_one_ends_the_session() {
     let app = spawn_auth().await;
     let first = app.signed_up("erin").await.refresh_token.unwrap();
-    let r = app.post_json("/api/auth/refresh", &json!({"refresh_token": first})).await;
+    let r = app
+        .post_json("/api/auth/refresh", &json!({"refresh_token": first}))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let second: Value = r.json().await.unwrap();
     let second = second["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
     // The rotated token is refused, and its reuse revokes the whole family.
-    let reuse = app.post_json("/api/auth/refresh", &json!({"refresh_token": first})).await;
+    let reuse = app
+        .post_json("/api/auth/refresh", &json!({"refresh_token": first}))
+        .await;
     assert_problem(reuse, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
-    let after = app.post_json("/api/auth/refresh", &json!({"refresh_token": second})).await;
+    let after = app
+        .post_json("/api/auth/refresh", &json!({"refresh_token": second}))
+        .await;
     assert_problem(after, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
 
@@ -96,10 +193,14 @@ async fn logout_ends_the_refresh_token_and_is_idempotent() {
     let app = spawn_auth().await;
     let refresh = app.signed_up("frank").await.refresh_token.unwrap();
     for _ in 0..2 {
-        let r = app.post_json("/api/auth/logout", &json!({"refresh_token": refresh})).await;
+        let r = app
+            .post_json("/api/auth/logout", &json!({"refresh_token": refresh}))
+            .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
-    let r = app.post_json("/api/auth/refresh", &json!({"refresh_token": refresh})).await;
+    let r = app
+        .post_json("/api/auth/refresh", &json!({"refresh_token": refresh}))
+        .await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
 
@@ -109,17 +210,42 @@ async fn me_needs_a_valid_access_token() {
     let r = app.get("/api/auth/me").await;
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"shop\"");
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    assert_problem(app.get_as("not.a.jwt", "/api/auth/me").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(
+        app.get_as("not.a.jwt", "/api/auth/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
     let refresh = app.signed_up("gina").await.refresh_token.unwrap();
-    assert_problem(app.get_as(&refresh, "/api/auth/me").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(
+        app.get_as(&refresh, "/api/auth/me").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn dev_mode_seeds_demo_and_admin() {
     let app = spawn_auth().await;
-    assert_eq!(app.login("demo", shop_auth::DEV_DEMO_PASSWORD).await.status(), StatusCode::OK);
-    let tokens: Value = app.login("admin", shop_auth::DEV_ADMIN_PASSWORD).await.json().await.unwrap();
-    let me: Value = app.get_as(tokens["access_token"].as_str().unwrap(), "/api/auth/me").await.json().await.unwrap();
+    assert_eq!(
+        app.login("demo", shop_auth::DEV_DEMO_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let tokens: Value = app
+        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let me: Value = app
+        .get_as(tokens["access_token"].as_str().unwrap(), "/api/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "admin");
 }
 
@@ -130,7 +256,10 @@ async fn accounts_survive_a_restart() {
     let dir = app.dir.clone();
     drop(app);
     let again = spawn_auth_in(dir, shop_auth::AuthSettings::default()).await;
-    assert_eq!(again.login("hank", "a good password").await.status(), StatusCode::OK);
+    assert_eq!(
+        again.login("hank", "a good password").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -140,6 +269,10 @@ async fn health_checks_answer() {
     let ready: Value = app.get("/health/ready").await.json().await.unwrap();
     assert_eq!(ready["status"], "ok");
     assert_problem(app.get("/nope").await, StatusCode::NOT_FOUND, "not_found").await;
-    let r = app.request(reqwest::Method::DELETE, "/api/auth/login").send().await.unwrap();
+    let r = app
+        .request(reqwest::Method::DELETE, "/api/auth/login")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }

@@ -13,9 +13,19 @@ async fn a_customer_shops_end_to_end_through_the_gateway() {
     let t = tokens.access_token;
     let me: Value = app.get_as(&t, "/api/auth/me").await.json().await.unwrap();
     assert_eq!(me["username"], "ivy");
-    let page: Value = app.get("/api/products?per_page=3").await.json().await.unwrap();
+    let page: Value = app
+        .get("/api/products?per_page=3")
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = page["items"][0]["id"].as_i64().unwrap();
-    let cart: Value = app.set_quantity(&t, id, json!(2)).await.json().await.unwrap();
+    let cart: Value = app
+        .set_quantity(&t, id, json!(2))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(cart["items"][0]["quantity"], 2);
     let r = app.checkout(&t, "journey", None).await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -33,7 +43,12 @@ async fn protected_routes_are_refused_at_the_gateway_before_any_upstream_call() 
     let r = app.get("/api/cart").await;
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"shop\"");
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    assert_problem(app.get_as("forged.token.here", "/api/orders").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(
+        app.get_as("forged.token.here", "/api/orders").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
     // With a valid token the call is forwarded, and the dead upstream is a clear 503.
     let t = app.signed_up("jack").await.access_token;
     let r = app.get_as(&t, "/api/cart").await;
@@ -41,7 +56,10 @@ async fn protected_routes_are_refused_at_the_gateway_before_any_upstream_call() 
     let body = assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
     assert!(body["detail"].as_str().unwrap().contains("orders"));
     // Auth keeps working while orders is down.
-    assert_eq!(app.get_as(&t, "/api/auth/me").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_as(&t, "/api/auth/me").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -62,17 +80,29 @@ async fn identity_headers_sent_by_a_client_are_ignored() {
 }
 
 fn set_cookies(r: &reqwest::Response) -> Vec<String> {
-    r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
 }
 
 fn cookie_value(cookies: &[String]) -> String {
-    cookies[0].split(';').next().unwrap().trim_start_matches("shop_refresh=").to_owned()
+    cookies[0]
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("shop_refresh=")
+        .to_owned()
 }
 
 #[tokio::test]
 async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
     let app = spawn_stack(|_| {}).await;
-    assert_eq!(app.register("liam", "a good password").await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.register("liam", "a good password").await.status(),
+        StatusCode::CREATED
+    );
     let r = app
         .request(Method::POST, "/api/auth/login")
         .header("X-Refresh-Token-Transport", "cookie")
@@ -83,11 +113,17 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
     assert_eq!(r.status(), StatusCode::OK);
     let cookies = set_cookies(&r);
     assert_eq!(cookies.len(), 2);
-    for (c, path) in cookies.iter().zip(["/api/auth/refresh", "/api/auth/logout"]) {
+    for (c, path) in cookies
+        .iter()
+        .zip(["/api/auth/refresh", "/api/auth/logout"])
+    {
         for part in ["HttpOnly", "SameSite=Strict", &format!("Path={path}")] {
             assert!(c.contains(part), "{c} lacks {part}");
         }
-        assert!(!c.contains("Secure"), "dev mode on plain http drops Secure: {c}");
+        assert!(
+            !c.contains("Secure"),
+            "dev mode on plain http drops Secure: {c}"
+        );
     }
     let body: Value = r.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "{body}");
@@ -105,7 +141,12 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
     assert_eq!(r.status(), StatusCode::OK);
     let second = cookie_value(&set_cookies(&r));
     assert_ne!(first, second);
-    assert!(r.json::<Value>().await.unwrap().get("refresh_token").is_none());
+    assert!(r
+        .json::<Value>()
+        .await
+        .unwrap()
+        .get("refresh_token")
+        .is_none());
 
     // Logout with the cookie ends the session and clears the cookie.
     let r = app
@@ -117,9 +158,19 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert!(set_cookies(&r).iter().all(|c| c.contains("Max-Age=0")));
-    assert_problem(refresh(second).await.unwrap(), StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    assert_problem(
+        refresh(second).await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "invalid_refresh_token",
+    )
+    .await;
     // Without a cookie there is nothing to refresh.
-    let r = app.request(Method::POST, "/api/auth/refresh").header("X-Refresh-Token-Transport", "cookie").send().await.unwrap();
+    let r = app
+        .request(Method::POST, "/api/auth/refresh")
+        .header("X-Refresh-Token-Transport", "cookie")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
 
@@ -127,7 +178,12 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
 async fn api_clients_keep_the_refresh_token_in_the_body() {
     let app = spawn_stack(|_| {}).await;
     let tokens = app.signed_up("mia").await;
-    let r = app.post_json("/api/auth/refresh", &json!({"refresh_token": tokens.refresh_token.unwrap()})).await;
+    let r = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(set_cookies(&r).is_empty());
     assert!(r.json::<Value>().await.unwrap()["refresh_token"].is_string());
@@ -136,12 +192,34 @@ async fn api_clients_keep_the_refresh_token_in_the_body() {
 #[tokio::test]
 async fn unknown_api_paths_and_bad_input_are_problems_through_the_gateway() {
     let app = spawn_stack(|_| {}).await;
-    assert_problem(app.get("/api/nothing").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.get("/api/nothing").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     assert_problem(app.get("/api").await, StatusCode::NOT_FOUND, "not_found").await;
-    assert_problem(app.get("/api/products?per_page=500").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    assert_problem(app.post_json("/api/auth/login", &json!({"user": "x"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
+    assert_problem(
+        app.get("/api/products?per_page=500").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.post_json("/api/auth/login", &json!({"user": "x"}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    )
+    .await;
     let big = "x".repeat(2 * 1024 * 1024);
-    let r = app.request(Method::POST, "/api/auth/login").header("content-type", "application/json").body(big).send().await.unwrap();
+    let r = app
+        .request(Method::POST, "/api/auth/login")
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
 
@@ -152,9 +230,15 @@ async fn the_app_shell_is_served_for_client_routes_and_missing_files_are_404() {
         let r = app.get(path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("/pkg/shop.js") && html.contains("/pkg/shop.css"), "{html}");
+        assert!(
+            html.contains("/pkg/shop.js") && html.contains("/pkg/shop.css"),
+            "{html}"
+        );
     }
-    assert_eq!(app.get("/pkg/missing.wasm").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/pkg/missing.wasm").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -162,8 +246,12 @@ async fn the_gateway_is_ready_when_its_upstreams_are() {
     let app = spawn_stack(|_| {}).await;
     assert_eq!(app.get("/health/live").await.status(), StatusCode::OK);
     assert_eq!(app.get("/health/ready").await.status(), StatusCode::OK);
-    let degraded = spawn_stack(|c| c.gateway.auth_url = Some("http://127.0.0.1:9".to_owned())).await;
-    assert_eq!(degraded.get("/health/ready").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let degraded =
+        spawn_stack(|c| c.gateway.auth_url = Some("http://127.0.0.1:9".to_owned())).await;
+    assert_eq!(
+        degraded.get("/health/ready").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
@@ -171,7 +259,12 @@ async fn a_request_id_is_returned_and_kept_when_given() {
     let app = spawn_stack(|_| {}).await;
     let r = app.get("/api/categories").await;
     assert!(!r.headers()["x-request-id"].is_empty());
-    let r = app.request(Method::GET, "/api/categories").header("x-request-id", "trace-me-42").send().await.unwrap();
+    let r = app
+        .request(Method::GET, "/api/categories")
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["x-request-id"], "trace-me-42");
 }
 
@@ -181,10 +274,15 @@ fn leptos_toml_agrees_with_the_cargo_leptos_metadata() {
     let leptos = std::fs::read_to_string(root.join("Leptos.toml")).unwrap();
     let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let value = |text: &str, key: &str| {
-        text.lines().find_map(|l| l.strip_prefix(&format!("{key} = ")).map(str::to_owned))
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")).map(str::to_owned))
     };
     for line in leptos.lines().filter(|l| l.contains(" = ")) {
         let key = line.split(" = ").next().unwrap();
-        assert_eq!(value(&cargo, key), value(&leptos, key), "{key} differs between Leptos.toml and Cargo.toml");
+        assert_eq!(
+            value(&cargo, key),
+            value(&leptos, key),
+            "{key} differs between Leptos.toml and Cargo.toml"
+        );
     }
 }

@@ -11,20 +11,62 @@ use support::{assert_problem, spawn_orders};
 #[tokio::test]
 async fn the_catalog_is_paginated_within_bounds() {
     let app = spawn_orders(1.0).await;
-    let page: Value = app.get("/api/products?page=1&per_page=5").await.json().await.unwrap();
+    let page: Value = app
+        .get("/api/products?page=1&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
     assert_eq!(page["per_page"], 5);
     assert!(page["total"].as_u64().unwrap() >= 12);
     let p = &page["items"][0];
-    for field in ["id", "name", "description", "price_cents", "currency", "category", "stock", "image_url"] {
+    for field in [
+        "id",
+        "name",
+        "description",
+        "price_cents",
+        "currency",
+        "category",
+        "stock",
+        "image_url",
+    ] {
         assert!(!p[field].is_null(), "product lacks {field}");
     }
-    let last: Value = app.get("/api/products?page=4&per_page=5").await.json().await.unwrap();
-    assert_eq!(last["items"].as_array().unwrap().len(), page["total"].as_u64().unwrap() as usize - 15);
-    assert_problem(app.get("/api/products?per_page=101").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    assert_problem(app.get("/api/products?page=0").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    assert_problem(app.get("/api/products?page=abc").await, StatusCode::BAD_REQUEST, "invalid_query").await;
-    assert_problem(app.get("/api/products?page=-1").await, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let last: Value = app
+        .get("/api/products?page=4&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        last["items"].as_array().unwrap().len(),
+        page["total"].as_u64().unwrap() as usize - 15
+    );
+    assert_problem(
+        app.get("/api/products?per_page=101").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/products?page=0").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/products?page=abc").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/products?page=-1").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -34,9 +76,18 @@ async fn categories_have_products_and_filter_the_catalog() {
     assert!(cats.len() >= 3);
     for c in &cats {
         let id = c["id"].as_str().unwrap();
-        let page: Value = app.get(&format!("/api/products?category={id}&per_page=100")).await.json().await.unwrap();
+        let page: Value = app
+            .get(&format!("/api/products?category={id}&per_page=100"))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(page["total"], c["product_count"]);
-        assert!(page["items"].as_array().unwrap().iter().all(|p| p["category"] == id));
+        assert!(page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["category"] == id));
     }
 }
 
@@ -45,27 +96,69 @@ async fn a_product_is_found_by_id_and_others_are_404() {
     let app = spawn_orders(1.0).await;
     let p: Value = app.get("/api/products/1").await.json().await.unwrap();
     assert_eq!(p["id"], 1);
-    assert_problem(app.get("/api/products/9999").await, StatusCode::NOT_FOUND, "not_found").await;
-    assert_problem(app.get("/api/products/abc").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.get("/api/products/9999").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/products/abc").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn the_cart_needs_a_token_and_is_priced_from_the_catalog() {
     let app = spawn_orders(1.0).await;
-    assert_problem(app.get("/api/cart").await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(
+        app.get("/api/cart").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
     let t = app.token_for(1);
-    let cart: Value = app.set_quantity(&t, 1, json!(2)).await.json().await.unwrap();
-    let price = app.get("/api/products/1").await.json::<Value>().await.unwrap()["price_cents"].as_i64().unwrap();
+    let cart: Value = app
+        .set_quantity(&t, 1, json!(2))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let price = app
+        .get("/api/products/1")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["price_cents"]
+        .as_i64()
+        .unwrap();
     assert_eq!(cart["items"][0]["quantity"], 2);
     assert_eq!(cart["items"][0]["unit_price_cents"], price);
     assert_eq!(cart["total_cents"], 2 * price);
-    let cart: Value = app.set_quantity(&t, 2, json!(1)).await.json().await.unwrap();
+    let cart: Value = app
+        .set_quantity(&t, 2, json!(1))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(cart["items"].as_array().unwrap().len(), 2);
-    let r = app.request(Method::DELETE, "/api/cart/items/1").bearer_auth(&t).send().await.unwrap();
+    let r = app
+        .request(Method::DELETE, "/api/cart/items/1")
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap();
     let cart: Value = r.json().await.unwrap();
     assert_eq!(cart["items"].as_array().unwrap().len(), 1);
     // Another user's cart is their own.
-    let other: Value = app.get_as(&app.token_for(2), "/api/cart").await.json().await.unwrap();
+    let other: Value = app
+        .get_as(&app.token_for(2), "/api/cart")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(other["items"].as_array().unwrap().is_empty());
 }
 
@@ -73,13 +166,31 @@ async fn the_cart_needs_a_token_and_is_priced_from_the_catalog() {
 async fn every_invalid_quantity_is_a_422_problem() {
     let app = spawn_orders(1.0).await;
     let t = app.token_for(1);
-    for q in [json!(0), json!(-1), json!(100), json!(1.5), json!("2"), json!(null), json!(1e20)] {
+    for q in [
+        json!(0),
+        json!(-1),
+        json!(100),
+        json!(1.5),
+        json!("2"),
+        json!(null),
+        json!(1e20),
+    ] {
         let r = app.set_quantity(&t, 1, q.clone()).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "quantity {q}");
     }
-    assert_problem(app.set_quantity(&t, 9999, json!(1)).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.set_quantity(&t, 9999, json!(1)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let stock = app.stock_of(11).await;
-    assert_problem(app.set_quantity(&t, 11, json!(stock + 1)).await, StatusCode::CONFLICT, "out_of_stock").await;
+    assert_problem(
+        app.set_quantity(&t, 11, json!(stock + 1)).await,
+        StatusCode::CONFLICT,
+        "out_of_stock",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -88,7 +199,12 @@ async fn checking_out_the_cart_pays_takes_stock_and_empties_the_cart() {
     let t = app.token_for(1);
     let before = app.stock_of(3).await;
     app.set_quantity(&t, 3, json!(2)).await;
-    assert_problem(app.checkout(&t, "", None).await, StatusCode::BAD_REQUEST, "idempotency_key_required").await;
+    assert_problem(
+        app.checkout(&t, "", None).await,
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_required",
+    )
+    .await;
     let r = app.checkout(&t, "key-1", None).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let order: Value = r.json().await.unwrap();
@@ -104,12 +220,33 @@ async fn checking_out_the_cart_pays_takes_stock_and_empties_the_cart() {
     assert_eq!(again.json::<Value>().await.unwrap()["id"], order["id"]);
     assert_eq!(app.stock_of(3).await, before - 2);
     // The same key with another body is refused.
-    let other = app.checkout(&t, "key-1", Some(json!({"items": [{"product_id": 1, "quantity": 1}]}))).await;
-    assert_problem(other, StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").await;
+    let other = app
+        .checkout(
+            &t,
+            "key-1",
+            Some(json!({"items": [{"product_id": 1, "quantity": 1}]})),
+        )
+        .await;
+    assert_problem(
+        other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    )
+    .await;
     // History, newest first.
-    app.checkout(&t, "key-2", Some(json!({"items": [{"product_id": 1, "quantity": 1}]}))).await;
+    app.checkout(
+        &t,
+        "key-2",
+        Some(json!({"items": [{"product_id": 1, "quantity": 1}]})),
+    )
+    .await;
     let list: Value = app.get_as(&t, "/api/orders").await.json().await.unwrap();
-    let ids: Vec<i64> = list["items"].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids.len(), 2);
     assert!(ids[0] > ids[1]);
 }
@@ -118,21 +255,47 @@ async fn checking_out_the_cart_pays_takes_stock_and_empties_the_cart() {
 async fn an_empty_cart_and_bad_order_bodies_are_4xx() {
     let app = spawn_orders(1.0).await;
     let t = app.token_for(1);
-    assert_problem(app.checkout(&t, "k1", None).await, StatusCode::UNPROCESSABLE_ENTITY, "empty_order").await;
+    assert_problem(
+        app.checkout(&t, "k1", None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "empty_order",
+    )
+    .await;
     let cases = [
         (json!({"items": []}), "empty_order"),
-        (json!({"items": [{"product_id": 1, "quantity": 0}]}), "validation_failed"),
-        (json!({"items": [{"product_id": 1, "quantity": 1, "unit_price_cents": 1}]}), "invalid_body"),
-        (json!({"items": [{"product_id": 9999, "quantity": 1}]}), "unknown_product"),
+        (
+            json!({"items": [{"product_id": 1, "quantity": 0}]}),
+            "validation_failed",
+        ),
+        (
+            json!({"items": [{"product_id": 1, "quantity": 1, "unit_price_cents": 1}]}),
+            "invalid_body",
+        ),
+        (
+            json!({"items": [{"product_id": 9999, "quantity": 1}]}),
+            "unknown_product",
+        ),
         (json!({"items": "all"}), "invalid_body"),
     ];
     for (i, (body, code)) in cases.into_iter().enumerate() {
         let r = app.checkout(&t, &format!("bad-{i}"), Some(body)).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, code).await;
     }
-    let r = app.request(Method::POST, "/api/orders").bearer_auth(&t).header("Idempotency-Key", "m").body("{").send().await.unwrap();
+    let r = app
+        .request(Method::POST, "/api/orders")
+        .bearer_auth(&t)
+        .header("Idempotency-Key", "m")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_problem(r, StatusCode::BAD_REQUEST, "malformed_json").await;
-    assert_problem(app.checkout("", "k", None).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(
+        app.checkout("", "k", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -141,15 +304,33 @@ async fn a_declined_payment_keeps_the_order_as_failed_and_takes_no_stock() {
     let t = app.token_for(1);
     let before = app.stock_of(5).await;
     app.set_quantity(&t, 5, json!(3)).await;
-    let body = assert_problem(app.checkout(&t, "k", None).await, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
+    let body = assert_problem(
+        app.checkout(&t, "k", None).await,
+        StatusCode::PAYMENT_REQUIRED,
+        "payment_declined",
+    )
+    .await;
     let order_id = body["order_id"].as_i64().unwrap();
     assert_eq!(app.stock_of(5).await, before);
     let cart: Value = app.get_as(&t, "/api/cart").await.json().await.unwrap();
-    assert_eq!(cart["items"][0]["quantity"], 3, "the cart is kept for another try");
-    let order: Value = app.get_as(&t, &format!("/api/orders/{order_id}")).await.json().await.unwrap();
+    assert_eq!(
+        cart["items"][0]["quantity"], 3,
+        "the cart is kept for another try"
+    );
+    let order: Value = app
+        .get_as(&t, &format!("/api/orders/{order_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(order["status"], "payment_failed");
     // Replaying the key answers the same decline.
-    assert_problem(app.checkout(&t, "k", None).await, StatusCode::PAYMENT_REQUIRED, "payment_declined").await;
+    assert_problem(
+        app.checkout(&t, "k", None).await,
+        StatusCode::PAYMENT_REQUIRED,
+        "payment_declined",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -174,12 +355,24 @@ async fn concurrent_buyers_of_the_last_items_never_oversell() {
         let t = app.token_for(user);
         let app = &app;
         async move {
-            app.checkout(&t, "buy", Some(json!({"items": [{"product_id": product, "quantity": 1}]}))).await.status()
+            app.checkout(
+                &t,
+                "buy",
+                Some(json!({"items": [{"product_id": product, "quantity": 1}]})),
+            )
+            .await
+            .status()
         }
     }))
     .await;
-    let paid = results.iter().filter(|s| **s == StatusCode::CREATED).count() as i64;
-    let sold_out = results.iter().filter(|s| **s == StatusCode::CONFLICT).count() as i64;
+    let paid = results
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count() as i64;
+    let sold_out = results
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count() as i64;
     assert_eq!(paid, stock, "{results:?}");
     assert_eq!(sold_out, buyers - stock, "{results:?}");
     assert_eq!(app.stock_of(product).await, 0);
@@ -193,7 +386,11 @@ async fn the_same_idempotency_key_sent_20_times_at_once_makes_one_order() {
     let body = json!({"items": [{"product_id": 2, "quantity": 1}]});
     let results = join_all((0..20).map(|_| app.checkout(&t, "same", Some(body.clone())))).await;
     for r in &results {
-        assert!(matches!(r.status(), StatusCode::CREATED | StatusCode::CONFLICT), "{}", r.status());
+        assert!(
+            matches!(r.status(), StatusCode::CREATED | StatusCode::CONFLICT),
+            "{}",
+            r.status()
+        );
     }
     assert_eq!(app.stock_of(2).await, before - 1);
     let list: Value = app.get_as(&t, "/api/orders").await.json().await.unwrap();
@@ -204,9 +401,28 @@ async fn the_same_idempotency_key_sent_20_times_at_once_makes_one_order() {
 async fn another_users_order_is_404() {
     let app = spawn_orders(1.0).await;
     let owner = app.token_for(1);
-    let order: Value = app.checkout(&owner, "k", Some(json!({"items": [{"product_id": 1, "quantity": 1}]}))).await.json().await.unwrap();
+    let order: Value = app
+        .checkout(
+            &owner,
+            "k",
+            Some(json!({"items": [{"product_id": 1, "quantity": 1}]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let path = format!("/api/orders/{}", order["id"]);
     assert_eq!(app.get_as(&owner, &path).await.status(), StatusCode::OK);
-    assert_problem(app.get_as(&app.token_for(2), &path).await, StatusCode::NOT_FOUND, "not_found").await;
-    assert_problem(app.get_as(&owner, "/api/orders/xyz").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.get_as(&app.token_for(2), &path).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&owner, "/api/orders/xyz").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }

@@ -29,7 +29,10 @@ impl Drop for TestApp {
 }
 
 fn client() -> Client {
-    Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+    Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 fn dev_keys(shared: &SharedSettings) -> TokenKeys {
@@ -52,21 +55,44 @@ pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    tokio::spawn(shop_common::serve::serve(l, shop_auth::router(state), shutdown.clone().cancelled_owned()));
-    TestApp { base, client: client(), keys: dev_keys(&shared), dir, shutdown }
+    tokio::spawn(shop_common::serve::serve(
+        l,
+        shop_auth::router(state),
+        shutdown.clone().cancelled_owned(),
+    ));
+    TestApp {
+        base,
+        client: client(),
+        keys: dev_keys(&shared),
+        dir,
+        shutdown,
+    }
 }
 
 /// The orders service alone, dev mode, fresh database, with this payment success rate.
 pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
     let dir = Arc::new(TempDir::new().unwrap());
     let shared = SharedSettings::dev(dir.path());
-    let settings = OrdersSettings { payment_success_rate, ..OrdersSettings::default() };
+    let settings = OrdersSettings {
+        payment_success_rate,
+        ..OrdersSettings::default()
+    };
     let state = shop_orders::state(&shared, &settings).await.unwrap();
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    tokio::spawn(shop_common::serve::serve(l, shop_orders::router(state), shutdown.clone().cancelled_owned()));
-    TestApp { base, client: client(), keys: dev_keys(&shared), dir, shutdown }
+    tokio::spawn(shop_common::serve::serve(
+        l,
+        shop_orders::router(state),
+        shutdown.clone().cancelled_owned(),
+    ));
+    TestApp {
+        base,
+        client: client(),
+        keys: dev_keys(&shared),
+        dir,
+        shutdown,
+    }
 }
 
 /// The whole stack as `cargo leptos watch` runs it (gateway with auth and orders embedded), all
@@ -77,7 +103,10 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
         shared: SharedSettings::dev(dir.path()),
         gateway: gateway::GatewaySettings::default(),
         auth: AuthSettings::default(),
-        orders: OrdersSettings { payment_success_rate: 1.0, ..OrdersSettings::default() },
+        orders: OrdersSettings {
+            payment_success_rate: 1.0,
+            ..OrdersSettings::default()
+        },
     };
     tweak(&mut config);
     let site = leptos::prelude::LeptosOptions::builder()
@@ -88,9 +117,17 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    let stack = gateway::start(config, site, l, shutdown.clone()).await.unwrap();
+    let stack = gateway::start(config, site, l, shutdown.clone())
+        .await
+        .unwrap();
     tokio::spawn(stack.wait());
-    TestApp { base, client: client(), keys, dir, shutdown }
+    TestApp {
+        base,
+        client: client(),
+        keys,
+        dir,
+        shutdown,
+    }
 }
 
 impl TestApp {
@@ -103,24 +140,43 @@ impl TestApp {
     }
 
     pub async fn get_as(&self, token: &str, path: &str) -> Response {
-        self.request(Method::GET, path).bearer_auth(token).send().await.unwrap()
+        self.request(Method::GET, path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path).json(body).send().await.unwrap()
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn register(&self, username: &str, password: &str) -> Response {
-        self.post_json("/api/auth/register", &json!({"username": username, "password": password})).await
+        self.post_json(
+            "/api/auth/register",
+            &json!({"username": username, "password": password}),
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.post_json("/api/auth/login", &json!({"username": username, "password": password})).await
+        self.post_json(
+            "/api/auth/login",
+            &json!({"username": username, "password": password}),
+        )
+        .await
     }
 
     /// Registers and logs in a new user; returns the token pair.
     pub async fn signed_up(&self, username: &str) -> TokenResponse {
-        assert_eq!(self.register(username, "a good password").await.status(), StatusCode::CREATED);
+        assert_eq!(
+            self.register(username, "a good password").await.status(),
+            StatusCode::CREATED
+        );
         let r = self.login(username, "a good password").await;
         assert_eq!(r.status(), StatusCode::OK);
         r.json().await.unwrap()
@@ -129,7 +185,14 @@ impl TestApp {
     /// An access token for user `user_id`, signed with the dev key (for the orders service
     /// alone, which trusts any token the shop's key signed).
     pub fn token_for(&self, user_id: i64) -> String {
-        self.keys.issue(user_id, &format!("user{user_id}"), Role::Customer, Duration::from_secs(600)).unwrap()
+        self.keys
+            .issue(
+                user_id,
+                &format!("user{user_id}"),
+                Role::Customer,
+                Duration::from_secs(600),
+            )
+            .unwrap()
     }
 
     pub async fn set_quantity(&self, token: &str, product_id: i64, quantity: Value) -> Response {
@@ -142,7 +205,10 @@ impl TestApp {
     }
 
     pub async fn checkout(&self, token: &str, key: &str, body: Option<Value>) -> Response {
-        let mut r = self.request(Method::POST, "/api/orders").bearer_auth(token).header("Idempotency-Key", key);
+        let mut r = self
+            .request(Method::POST, "/api/orders")
+            .bearer_auth(token)
+            .header("Idempotency-Key", key);
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -150,7 +216,12 @@ impl TestApp {
     }
 
     pub async fn stock_of(&self, product_id: i64) -> i64 {
-        let p: Value = self.get(&format!("/api/products/{product_id}")).await.json().await.unwrap();
+        let p: Value = self
+            .get(&format!("/api/products/{product_id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
         p["stock"].as_i64().unwrap()
     }
 }
@@ -158,11 +229,22 @@ impl TestApp {
 /// Asserts `r` is problem+json with `status` and `code`; returns the body.
 pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(r.status(), status, "status of {}", r.url());
-    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
-    assert_eq!(ct.as_deref(), Some("application/problem+json"), "content type of {}", r.url());
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        ct.as_deref(),
+        Some("application/problem+json"),
+        "content type of {}",
+        r.url()
+    );
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status.as_u16());
-    assert!(body["title"].is_string() && body["type"].is_string(), "{body}");
+    assert!(
+        body["title"].is_string() && body["type"].is_string(),
+        "{body}"
+    );
     body
 }
