@@ -115,7 +115,15 @@ pub fn router(state: AppState) -> axum::Router {
     shop_common::telemetry::layer(http::router(state), "auth")
 }
 
-/// Builds the state and serves on `listener` until `shutdown` resolves.
+/// The service's router on a freshly opened database: [`state`] then [`router`].
+///
+/// # Errors
+/// As [`state`].
+pub async fn app(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::Result<axum::Router> {
+    Ok(router(state(shared, settings).await?))
+}
+
+/// Serves the service on `listener` until `shutdown` resolves.
 ///
 /// # Errors
 /// As [`state`], or when serving fails.
@@ -125,7 +133,7 @@ pub async fn run(
     settings: &AuthSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(state(shared, settings).await?);
+    let app = app(shared, settings).await?;
     tracing::info!(addr = %listener.local_addr()?, "auth listening");
     shop_common::serve::serve(listener, app, shutdown).await?;
     Ok(())

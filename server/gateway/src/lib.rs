@@ -193,6 +193,24 @@ fn spawn_server(
     tasks.spawn(async move { Ok(shop_common::serve::serve(listener, router, stop).await?) });
 }
 
+/// The base URL of a service: `configured` if given, else that of the service built by `app`
+/// and started in this process on `addr`.
+async fn upstream(
+    configured: Option<&str>,
+    addr: &str,
+    app: impl std::future::Future<Output = anyhow::Result<Router>>,
+    tasks: &mut JoinSet<anyhow::Result<()>>,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<String> {
+    if let Some(url) = configured {
+        return Ok(url.trim_end_matches('/').to_owned());
+    }
+    let listener = shop_common::serve::bind(addr).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    spawn_server(tasks, listener, app.await?, shutdown);
+    Ok(url)
+}
+
 /// Starts the gateway on `listener` and, for each service without a configured URL, that
 /// service on its own address in this process. Everything stops when `shutdown` is cancelled.
 ///
@@ -207,30 +225,24 @@ pub async fn start(
     // Leptos renders the app shell on the tokio runtime; a second call finds it set already.
     let _ = any_spawner::Executor::init_tokio();
     let mut tasks = JoinSet::new();
-    let auth_url = match &config.gateway.auth_url {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => {
-            let l = shop_common::serve::bind(&config.auth.auth_addr).await?;
-            let url = format!("http://{}", l.local_addr()?);
-            let state = shop_auth::state(&config.shared, &config.auth)
-                .await
-                .context("auth")?;
-            spawn_server(&mut tasks, l, shop_auth::router(state), &shutdown);
-            url
-        }
-    };
-    let orders_url = match &config.gateway.orders_url {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => {
-            let l = shop_common::serve::bind(&config.orders.orders_addr).await?;
-            let url = format!("http://{}", l.local_addr()?);
-            let state = shop_orders::state(&config.shared, &config.orders)
-                .await
-                .context("orders")?;
-            spawn_server(&mut tasks, l, shop_orders::router(state), &shutdown);
-            url
-        }
-    };
+    let auth_url = upstream(
+        config.gateway.auth_url.as_deref(),
+        &config.auth.auth_addr,
+        shop_auth::app(&config.shared, &config.auth),
+        &mut tasks,
+        &shutdown,
+    )
+    .await
+    .context("auth")?;
+    let orders_url = upstream(
+        config.gateway.orders_url.as_deref(),
+        &config.orders.orders_addr,
+        shop_orders::app(&config.shared, &config.orders),
+        &mut tasks,
+        &shutdown,
+    )
+    .await
+    .context("orders")?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(config.gateway.upstream_timeout_secs))

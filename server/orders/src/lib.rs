@@ -110,7 +110,15 @@ pub fn router(state: AppState) -> axum::Router {
     shop_common::telemetry::layer(routes, "orders")
 }
 
-/// Builds the state and serves on `listener` until `shutdown` resolves.
+/// The service's router on a freshly opened database: [`state`] then [`router`].
+///
+/// # Errors
+/// As [`state`].
+pub async fn app(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<axum::Router> {
+    Ok(router(state(shared, settings).await?))
+}
+
+/// Serves the service on `listener` until `shutdown` resolves.
 ///
 /// # Errors
 /// As [`state`], or when serving fails.
@@ -120,7 +128,7 @@ pub async fn run(
     settings: &OrdersSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(state(shared, settings).await?);
+    let app = app(shared, settings).await?;
     tracing::info!(addr = %listener.local_addr()?, "orders listening");
     shop_common::serve::serve(listener, app, shutdown).await?;
     Ok(())

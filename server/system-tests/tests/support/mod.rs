@@ -51,22 +51,8 @@ pub async fn spawn_auth() -> TestApp {
 /// The auth service alone on the data directory `dir`.
 pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp {
     let shared = SharedSettings::dev(dir.path());
-    let state = shop_auth::state(&shared, &settings).await.unwrap();
-    let l = listener().await;
-    let base = format!("http://{}", l.local_addr().unwrap());
-    let shutdown = CancellationToken::new();
-    tokio::spawn(shop_common::serve::serve(
-        l,
-        shop_auth::router(state),
-        shutdown.clone().cancelled_owned(),
-    ));
-    TestApp {
-        base,
-        client: client(),
-        keys: dev_keys(&shared),
-        dir,
-        shutdown,
-    }
+    let app = shop_auth::app(&shared, &settings).await.unwrap();
+    serve(app, shared, dir).await
 }
 
 /// The orders service alone, dev mode, fresh database, with this payment success rate.
@@ -77,15 +63,15 @@ pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
         payment_success_rate,
         ..OrdersSettings::default()
     };
-    let state = shop_orders::state(&shared, &settings).await.unwrap();
+    let app = shop_orders::app(&shared, &settings).await.unwrap();
+    serve(app, shared, dir).await
+}
+
+async fn serve(app: axum::Router, shared: SharedSettings, dir: Arc<TempDir>) -> TestApp {
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    tokio::spawn(shop_common::serve::serve(
-        l,
-        shop_orders::router(state),
-        shutdown.clone().cancelled_owned(),
-    ));
+    tokio::spawn(shop_common::serve::serve(l, app, shutdown.clone().cancelled_owned()));
     TestApp {
         base,
         client: client(),
