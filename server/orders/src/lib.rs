@@ -114,7 +114,10 @@ pub fn router(state: AppState) -> axum::Router {
 ///
 /// # Errors
 /// As [`state`].
-pub async fn app(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<axum::Router> {
+pub async fn app(
+    shared: &SharedSettings,
+    settings: &OrdersSettings,
+) -> anyhow::Result<axum::Router> {
     Ok(router(state(shared, settings).await?))
 }
 

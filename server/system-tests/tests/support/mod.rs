@@ -71,7 +71,11 @@ async fn serve(app: axum::Router, shared: SharedSettings, dir: Arc<TempDir>) -> 
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    tokio::spawn(shop_common::serve::serve(l, app, shutdown.clone().cancelled_owned()));
+    tokio::spawn(shop_common::serve::serve(
+        l,
+        app,
+        shutdown.clone().cancelled_owned(),
+    ));
     TestApp {
         base,
         client: client(),

@@ -1,0 +1,143 @@
+//! The real gateway binary, killed with SIGKILL and started again on the same data directory,
+//! keeps everything it acknowledged.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Starts the gateway binary on free ports; returns the process and its base URL.
+fn start(data_dir: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .env("SHOP_DEV_MODE", "true")
+        .env("SHOP_DATA_DIR", data_dir)
+        .env("SHOP_LEPTOS_CONFIG", data_dir.join("no-such-file.toml"))
+        .env("LEPTOS_OUTPUT_NAME", "shop")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
+        .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
+        .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the gateway binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split("gateway listening addr=")
+                .nth(1)
+                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
+        })
+        .expect("the gateway logs its address");
+    // Keep draining the log so the process never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, format!("http://{addr}"))
+}
+
+#[tokio::test]
+async fn acknowledged_data_survives_kill_9() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let http = reqwest::Client::new();
+    let (mut first, base) = start(dir.path());
+    let creds = json!({"username": "zoe", "password": "a good password"});
+    let r = http
+        .post(format!("{base}/api/auth/register"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let tokens: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let stock_before = http
+        .get(format!("{base}/api/products/4"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["stock"]
+        .clone();
+    let order: Value = http
+        .post(format!("{base}/api/orders"))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "before-the-crash")
+        .json(&json!({"items": [{"product_id": 4, "quantity": 2}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(order["status"], "paid");
+    let put = http
+        .put(format!("{base}/api/cart/items/1"))
+        .bearer_auth(&token)
+        .json(&json!({"quantity": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+
+    let (mut second, base) = start(dir.path());
+    let tokens: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    let orders: Value = http
+        .get(format!("{base}/api/orders"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orders["items"][0]["id"], order["id"]);
+    let cart: Value = http
+        .get(format!("{base}/api/cart"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cart["items"][0]["quantity"], 3);
+    let stock_after = http
+        .get(format!("{base}/api/products/4"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["stock"]
+        .clone();
+    assert_eq!(
+        stock_after.as_i64().unwrap(),
+        stock_before.as_i64().unwrap() - 2
+    );
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
