@@ -7,8 +7,8 @@
 //! `X-Refresh-Token-Transport: cookie` header.
 
 use api_types::auth::{LoginRequest, RegisterRequest, TokenResponse, User};
-use api_types::catalog::{Category, Product, ProductPage};
-use api_types::orders::{Cart, Order, OrderList, SetQuantity};
+use api_types::catalog::{Category, Product, ProductPage, ProductPatch, ProductSort};
+use api_types::orders::{Cart, Order, OrderPage, OrderStatus, SetQuantity, StatusChange};
 use api_types::Problem;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -132,21 +132,9 @@ impl PublicApi {
         .map(drop)
     }
 
-    /// `GET /api/products`: one page, optionally of one category.
-    pub async fn products(
-        self,
-        page: u32,
-        per_page: u32,
-        category: Option<String>,
-    ) -> Result<ProductPage, ApiError> {
-        let mut b = Request::get("/api/products").query([
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ]);
-        if let Some(c) = category {
-            b = b.query([("category", c)]);
-        }
-        json(empty(b)).await
+    /// `GET /api/products`: one page of the catalog, filtered, searched and sorted.
+    pub async fn products(self, query: CatalogQuery) -> Result<ProductPage, ApiError> {
+        json(empty(query.apply(Request::get("/api/products")))).await
     }
 
     /// `GET /api/products/{id}`.
@@ -157,6 +145,29 @@ impl PublicApi {
     /// `GET /api/categories`.
     pub async fn categories(self) -> Result<Vec<Category>, ApiError> {
         json(empty(Request::get("/api/categories"))).await
+    }
+}
+
+/// What a catalog page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CatalogQuery {
+    pub page: u32,
+    pub per_page: u32,
+    pub category: Option<String>,
+    pub q: Option<String>,
+    pub sort: ProductSort,
+}
+
+impl CatalogQuery {
+    fn apply(&self, b: RequestBuilder) -> RequestBuilder {
+        let mut pairs = vec![
+            ("page", self.page.max(1).to_string()),
+            ("per_page", self.per_page.max(1).to_string()),
+            ("sort", self.sort.as_str().to_owned()),
+        ];
+        pairs.extend(self.category.clone().map(|c| ("category", c)));
+        pairs.extend(self.q.clone().map(|q| ("q", q)));
+        b.query(pairs)
     }
 }
 
@@ -209,8 +220,76 @@ impl AuthedApi {
         .await
     }
 
-    /// `GET /api/orders`: newest first.
-    pub async fn orders(&self) -> Result<OrderList, ApiError> {
-        json(empty(self.bearer(Request::get("/api/orders")))).await
+    /// `GET /api/orders`: my orders, newest first.
+    pub async fn orders(&self, page: u32) -> Result<OrderPage, ApiError> {
+        let b = Request::get("/api/orders").query([("page", page.max(1).to_string())]);
+        json(empty(self.bearer(b))).await
+    }
+
+    /// `GET /api/orders/{id}`.
+    pub async fn order(&self, id: i64) -> Result<Order, ApiError> {
+        json(empty(
+            self.bearer(Request::get(&format!("/api/orders/{id}"))),
+        ))
+        .await
+    }
+
+    /// `POST /api/orders/{id}/cancel`.
+    pub async fn cancel(&self, id: i64) -> Result<Order, ApiError> {
+        json(empty(
+            self.bearer(Request::post(&format!("/api/orders/{id}/cancel"))),
+        ))
+        .await
+    }
+
+    /// `GET /api/orders/{id}/events`: the open stream of server-sent events, ended by `abort`.
+    pub async fn order_events(
+        &self,
+        id: i64,
+        abort: &web_sys::AbortSignal,
+    ) -> Result<web_sys::ReadableStream, ApiError> {
+        let b = self
+            .bearer(Request::get(&format!("/api/orders/{id}/events")))
+            .header("Accept", "text/event-stream")
+            .abort_signal(Some(abort));
+        send(empty(b))
+            .await?
+            .body()
+            .ok_or_else(|| ApiError::Network("no event stream".to_owned()))
+    }
+
+    /// `GET /api/admin/orders?status=` (admins).
+    pub async fn admin_orders(&self, status: Option<OrderStatus>) -> Result<OrderPage, ApiError> {
+        let mut b = Request::get("/api/admin/orders").query([("per_page", "100")]);
+        if let Some(s) = status {
+            b = b.query([("status", s.as_str())]);
+        }
+        json(empty(self.bearer(b))).await
+    }
+
+    /// `PATCH /api/orders/{id}/status` (admins).
+    pub async fn set_status(&self, id: i64, status: OrderStatus) -> Result<Order, ApiError> {
+        json(
+            self.bearer(Request::patch(&format!("/api/orders/{id}/status")))
+                .json(&StatusChange { status }),
+        )
+        .await
+    }
+
+    /// `GET /api/admin/products` (admins): hidden products too.
+    pub async fn admin_products(&self) -> Result<ProductPage, ApiError> {
+        json(empty(self.bearer(
+            Request::get("/api/admin/products").query([("per_page", "100")]),
+        )))
+        .await
+    }
+
+    /// `PATCH /api/products/{id}` (admins).
+    pub async fn patch_product(&self, id: i64, patch: &ProductPatch) -> Result<Product, ApiError> {
+        json(
+            self.bearer(Request::patch(&format!("/api/products/{id}")))
+                .json(patch),
+        )
+        .await
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod api;
 mod components;
+mod live;
 mod pages;
 pub mod session;
 
@@ -36,6 +37,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=pages::cart::CartPage />
                     <Route path=path!("/checkout") view=pages::checkout::CheckoutPage />
                     <Route path=path!("/orders") view=pages::orders::OrdersPage />
+                    <Route path=path!("/orders/:id") view=pages::orders::OrderPage />
+                    <Route path=path!("/admin/orders") view=pages::admin::AdminOrdersPage />
+                    <Route path=path!("/admin/products") view=pages::admin::AdminProductsPage />
                 </Routes>
             </main>
         </Router>

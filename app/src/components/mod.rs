@@ -54,17 +54,20 @@ pub(crate) fn AddToCart(
     let status = RwSignal::new(None::<Result<(), ApiError>>);
     let busy = RwSignal::new(false);
     let click = move |_| {
+        let sign_in = format!("/login?next=/products/{product_id}");
         if session.user().is_none() {
-            navigate(
-                &format!("/login?next=/products/{product_id}"),
-                Default::default(),
-            );
+            navigate(&sign_in, Default::default());
             return;
         }
         busy.set(true);
         let q = quantity.get_untracked();
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            status.set(Some(add_to_cart(session, product_id, q).await.map(drop)));
+            match add_to_cart(session, product_id, q).await {
+                // The session ended and could not be refreshed: sign in again.
+                Err(e) if e.is_unauthorized() => navigate(&sign_in, Default::default()),
+                result => status.set(Some(result.map(drop))),
+            }
             busy.set(false);
         });
     };

@@ -27,6 +27,10 @@ pub(crate) fn Nav() -> impl IntoView {
                 <span class="spacer"></span>
                 {move || match session.user() {
                     Some(user) => view! {
+                        {(user.role == api_types::auth::Role::Admin).then(|| view! {
+                            <A href="/admin/orders">"Orders board"</A>
+                            <A href="/admin/products">"Products"</A>
+                        })}
                         <span class="who">"Signed in as " <strong>{user.username}</strong></span>
                         <button class="link" on:click=sign_out.clone()>"Sign out"</button>
                     }.into_any(),

@@ -1,50 +1,132 @@
-//! The catalog: categories, a page of products, pagination.
+//! The catalog: categories, search, sort, a page of products, pagination. What is shown lives
+//! in the URL's query (`?category=&q=&sort=&page=`), so it can be shared and reloaded.
 
-use crate::api::PublicApi;
+use crate::api::{CatalogQuery, PublicApi};
 use crate::components::{price, AddToCart, ErrorMessage, Loading};
-use api_types::catalog::{Category, Product};
+use api_types::catalog::{Category, Product, ProductSort};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Products per catalog page.
 const PER_PAGE: u32 = 12;
 
-fn catalog_href(category: Option<&str>, page: u32) -> String {
-    match (category, page) {
-        (None, 1) => "/".to_owned(),
-        (None, p) => format!("/?page={p}"),
-        (Some(c), 1) => format!("/?category={c}"),
-        (Some(c), p) => format!("/?category={c}&page={p}"),
+const SORTS: [(ProductSort, &str); 5] = [
+    (ProductSort::Featured, "Featured"),
+    (ProductSort::NameAsc, "Name, A to Z"),
+    (ProductSort::NameDesc, "Name, Z to A"),
+    (ProductSort::PriceAsc, "Price, low to high"),
+    (ProductSort::PriceDesc, "Price, high to low"),
+];
+
+fn parse_sort(s: &str) -> ProductSort {
+    SORTS
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|x| x.as_str() == s)
+        .unwrap_or_default()
+}
+
+/// The catalog URL showing `q`.
+fn href(q: &CatalogQuery) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &q.category {
+        parts.push(format!("category={c}"));
+    }
+    if let Some(text) = &q.q {
+        parts.push(format!("q={}", js_sys::encode_uri_component(text)));
+    }
+    if q.sort != ProductSort::Featured {
+        parts.push(format!("sort={}", q.sort.as_str()));
+    }
+    if q.page > 1 {
+        parts.push(format!("page={}", q.page));
+    }
+    if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{}", parts.join("&"))
     }
 }
 
 #[component]
 pub(crate) fn CatalogPage() -> impl IntoView {
-    let query = use_query_map();
-    let category = Memo::new(move |_| query.read().get("category").filter(|c| !c.is_empty()));
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
+    let params = use_query_map();
+    let navigate = use_navigate();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        CatalogQuery {
+            page: p
+                .get("page")
+                .and_then(|v| v.parse().ok())
+                .filter(|v| *v >= 1)
+                .unwrap_or(1),
+            per_page: PER_PAGE,
+            category: p.get("category").filter(|c| !c.is_empty()),
+            q: p.get("q")
+                .map(|q| q.trim().to_owned())
+                .filter(|q| !q.is_empty()),
+            sort: p.get("sort").map(|s| parse_sort(&s)).unwrap_or_default(),
+        }
     });
     let categories = LocalResource::new(|| PublicApi.categories());
-    let products =
-        LocalResource::new(move || PublicApi.products(page.get(), PER_PAGE, category.get()));
+    let products = LocalResource::new(move || PublicApi.products(query.get()));
+    let search_text = RwSignal::new(query.get_untracked().q.unwrap_or_default());
+
+    let go = {
+        let navigate = navigate.clone();
+        move |q: CatalogQuery| navigate(&href(&q), Default::default())
+    };
+    let submit = {
+        let go = go.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let text = search_text.get_untracked().trim().to_owned();
+            go(CatalogQuery {
+                q: (!text.is_empty()).then_some(text),
+                page: 1,
+                ..query.get_untracked()
+            });
+        }
+    };
+    let sort_changed = move |ev| {
+        go(CatalogQuery {
+            sort: parse_sort(&event_target_value(&ev)),
+            page: 1,
+            ..query.get_untracked()
+        });
+    };
+    let in_category = move |c: Option<String>| {
+        href(&CatalogQuery {
+            category: c,
+            page: 1,
+            ..query.get()
+        })
+    };
 
     view! {
         <h1>"Catalog"</h1>
+        <div class="toolbar">
+            <form class="search" role="search" on:submit=submit>
+                <label for="search">"Search"</label>
+                <input id="search" type="search" placeholder="Beans, tea, kettle…" bind:value=search_text />
+                <button type="submit">"Search"</button>
+            </form>
+            <label for="sort">"Sort by"</label>
+            <select id="sort" on:change=sort_changed prop:value=move || query.get().sort.as_str()>
+                {SORTS.iter().map(|(s, label)| view! { <option value=s.as_str()>{*label}</option> }).collect_view()}
+            </select>
+        </div>
         <nav class="categories" aria-label="Categories">
-            <A href="/" attr:class=move || if category.get().is_none() { "chip active" } else { "chip" }>"All"</A>
+            <A href=move || in_category(None) attr:class=move || if query.get().category.is_none() { "chip active" } else { "chip" }>"All"</A>
             <Transition fallback=|| ()>
                 {move || categories.get().map(|r| match r {
                     Ok(list) => list.into_iter().map(|c: Category| {
                         let id = c.id.clone();
-                        let class = move || if category.get().as_deref() == Some(id.as_str()) { "chip active" } else { "chip" };
-                        view! { <A href=catalog_href(Some(&c.id), 1) attr:class=class>{c.name} " (" {c.product_count} ")"</A> }
+                        let link_id = c.id.clone();
+                        let class = move || if query.get().category.as_deref() == Some(id.as_str()) { "chip active" } else { "chip" };
+                        view! { <A href=move || in_category(Some(link_id.clone())) attr:class=class>{c.name} " (" {c.product_count} ")"</A> }
                     }).collect_view().into_any(),
                     Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
                 })}
@@ -52,18 +134,24 @@ pub(crate) fn CatalogPage() -> impl IntoView {
         </nav>
         <Transition fallback=|| view! { <Loading /> }>
             {move || products.get().map(|r| match r {
+                Ok(p) if p.items.is_empty() => view! {
+                    <p role="status">"No products match. " <A href="/">"Show all products"</A></p>
+                }.into_any(),
                 Ok(p) => {
                     let pages = p.total.div_ceil(u64::from(p.per_page)).max(1) as u32;
                     let current = p.page;
-                    let cat = category.get();
+                    let q = query.get();
+                    let prev = href(&CatalogQuery { page: current.saturating_sub(1), ..q.clone() });
+                    let next = href(&CatalogQuery { page: current + 1, ..q });
                     view! {
+                        <p class="hint">{p.total} " products"</p>
                         <ul class="grid" aria-label="Products">
                             {p.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
                         </ul>
                         <nav class="pager" aria-label="Pages">
-                            {(current > 1).then(|| view! { <A href=catalog_href(cat.as_deref(), current - 1)>"← Previous"</A> })}
+                            {(current > 1).then(|| view! { <A href=prev>"← Previous"</A> })}
                             <span>"Page " {current} " of " {pages}</span>
-                            {(current < pages).then(|| view! { <A href=catalog_href(cat.as_deref(), current + 1)>"Next →"</A> })}
+                            {(current < pages).then(|| view! { <A href=next>"Next →"</A> })}
                         </nav>
                     }.into_any()
                 }

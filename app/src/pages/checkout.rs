@@ -72,17 +72,24 @@ fn CheckoutView() -> impl IntoView {
             <section class="card success" role="status">
                 <h2>"Payment successful"</h2>
                 <p>"Order #" {order.id} " is paid: " {price(order.total_cents, &order.currency)} "."</p>
-                <p><A href="/orders">"See your orders"</A></p>
+                <p><A href=format!("/orders/{}", order.id)>"Follow your order"</A> " · " <A href="/orders">"See your orders"</A></p>
             </section>
         }.into_any(),
         (failed, Some(Ok(c))) if !c.items.is_empty() => {
             let declined = matches!(&failed, Some(Outcome::Failed(e)) if e.code() == Some("payment_declined"));
+            let unavailable = matches!(&failed, Some(Outcome::Failed(e)) if e.code() == Some("payment_unavailable"));
             view! {
                 {failed.map(|f| match f {
                     Outcome::Failed(_) if declined => view! {
                         <section class="card failure" role="alert">
                             <h2>"Payment declined"</h2>
                             <p>"Your payment was declined and nothing was charged. Your cart is unchanged; you can try again."</p>
+                        </section>
+                    }.into_any(),
+                    Outcome::Failed(_) if unavailable => view! {
+                        <section class="card failure" role="alert">
+                            <h2>"Payment unavailable"</h2>
+                            <p>"Payments are not working right now. Nothing was charged and your cart is unchanged; please try again in a minute."</p>
                         </section>
                     }.into_any(),
                     Outcome::Failed(e) => view! { <ErrorMessage error=e /> }.into_any(),
@@ -95,7 +102,7 @@ fn CheckoutView() -> impl IntoView {
                 </ul>
                 <p class="total">"Total: " <strong>{price(c.total_cents, &c.currency)}</strong></p>
                 <button on:click=pay disabled=move || paying.get()>
-                    {move || if paying.get() { "Paying…".to_owned() } else if declined { "Try again".to_owned() } else { "Pay now".to_owned() }}
+                    {move || if paying.get() { "Paying…".to_owned() } else if declined || unavailable { "Try again".to_owned() } else { "Pay now".to_owned() }}
                 </button>
             }.into_any()
         }

@@ -1,13 +1,14 @@
-//! Purchase history.
+//! Purchase history, and one order with its live status timeline.
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
 use crate::components::{price, ErrorMessage, Loading};
 use crate::session::use_session;
-use api_types::orders::{Order, OrderList, OrderStatus};
+use api_types::orders::{Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub(crate) fn OrdersPage() -> impl IntoView {
@@ -19,22 +20,44 @@ pub(crate) fn OrdersPage() -> impl IntoView {
     }
 }
 
-fn status_label(s: OrderStatus) -> &'static str {
+/// CSS class of a status badge.
+pub(crate) fn status_class(s: OrderStatus) -> &'static str {
     match s {
-        OrderStatus::Pending => "Payment in progress",
-        OrderStatus::Paid => "Paid",
-        OrderStatus::PaymentFailed => "Payment declined",
+        OrderStatus::Paid
+        | OrderStatus::Preparing
+        | OrderStatus::Shipped
+        | OrderStatus::Delivered => "status ok",
+        OrderStatus::PaymentFailed | OrderStatus::Cancelled => "status failed",
+        OrderStatus::Pending => "status",
     }
+}
+
+fn date(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 
 #[component]
 fn OrdersView() -> impl IntoView {
     let session = use_session();
-    let orders = RwSignal::new(None::<Result<OrderList, ApiError>>);
-    spawn_local(async move {
-        orders.set(Some(
-            session.call(|api| async move { api.orders().await }).await,
-        ))
+    let query = use_query_map();
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
+    let orders = RwSignal::new(None::<Result<OrderPage, ApiError>>);
+    Effect::new(move |_| {
+        let page = page.get();
+        spawn_local(async move {
+            orders.set(Some(
+                session
+                    .call(move |api| async move { api.orders(page).await })
+                    .await,
+            ))
+        });
     });
     move || match orders.get() {
         None => view! { <Loading /> }.into_any(),
@@ -43,36 +66,114 @@ fn OrdersView() -> impl IntoView {
             <p>"No orders yet. " <A href="/">"Browse the catalog"</A></p>
         }
         .into_any(),
-        Some(Ok(list)) => view! {
-            <ul class="orders" aria-label="Orders">
-                {list.items.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}
-            </ul>
+        Some(Ok(list)) => {
+            let pages = list.total.div_ceil(u64::from(list.per_page)).max(1) as u32;
+            let current = list.page;
+            view! {
+                <ul class="orders" aria-label="Orders">
+                    {list.items.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}
+                </ul>
+                <nav class="pager" aria-label="Pages">
+                    {(current > 1).then(|| view! { <A href=format!("/orders?page={}", current - 1)>"← Newer"</A> })}
+                    <span>"Page " {current} " of " {pages}</span>
+                    {(current < pages).then(|| view! { <A href=format!("/orders?page={}", current + 1)>"Older →"</A> })}
+                </nav>
+            }.into_any()
         }
-        .into_any(),
     }
 }
 
 #[component]
 fn OrderCard(order: Order) -> impl IntoView {
-    let date = order
-        .created_at
-        .get(..10)
-        .unwrap_or(&order.created_at)
-        .to_owned();
-    let class = match order.status {
-        OrderStatus::Paid => "status paid",
-        OrderStatus::PaymentFailed => "status failed",
-        OrderStatus::Pending => "status",
-    };
     view! {
         <li class="card order">
-            <h2>"Order #" {order.id}</h2>
-            <p>{date} " · " <span class=class>{status_label(order.status)}</span> " · " {price(order.total_cents, &order.currency)}</p>
-            <ul>
-                {order.items.iter().map(|i| view! {
-                    <li>{i.quantity} " × " {i.name.clone()} " — " {price(i.line_total_cents, &order.currency)}</li>
-                }).collect_view()}
-            </ul>
+            <h2><A href=format!("/orders/{}", order.id)>"Order #" {order.id}</A></h2>
+            <p>
+                {date(&order.created_at)} " · "
+                <span class=status_class(order.status)>{order.status.label()}</span> " · "
+                {price(order.total_cents, &order.currency)}
+            </p>
+            <OrderLines order=order.clone() />
         </li>
+    }
+}
+
+#[component]
+fn OrderLines(order: Order) -> impl IntoView {
+    view! {
+        <ul>
+            {order.items.iter().map(|i| view! {
+                <li>{i.quantity} " × " {i.name.clone()} " — " {price(i.line_total_cents, &order.currency)}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/orders/:id`: one order; its status and timeline update live.
+#[component]
+pub(crate) fn OrderPage() -> impl IntoView {
+    view! {
+        <p><A href="/orders">"← All orders"</A></p>
+        <Protected>
+            <OrderView />
+        </Protected>
+    }
+}
+
+#[component]
+fn OrderView() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0);
+    let order = RwSignal::new(None::<Result<Order, ApiError>>);
+    let action_error = RwSignal::new(None::<ApiError>);
+    spawn_local(async move {
+        let loaded = session
+            .call(move |api| async move { api.order(id).await })
+            .await;
+        let found = loaded.is_ok();
+        order.set(Some(loaded));
+        if found {
+            crate::live::follow_order(session, id, move |o| order.set(Some(Ok(o))));
+        }
+    });
+    let cancel = move |_| {
+        action_error.set(None);
+        spawn_local(async move {
+            match session
+                .call(move |api| async move { api.cancel(id).await })
+                .await
+            {
+                Ok(o) => order.set(Some(Ok(o))),
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+    move || match order.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
+        Some(Ok(o)) => {
+            let cancellable = matches!(o.status, OrderStatus::Paid | OrderStatus::Preparing);
+            view! {
+                <h1>"Order #" {o.id}</h1>
+                <p class="order-status">
+                    "Status: " <strong class=status_class(o.status) data-testid="order-status">{o.status.label()}</strong>
+                </p>
+                <OrderLines order=o.clone() />
+                <p class="total">"Total: " <strong>{price(o.total_cents, &o.currency)}</strong></p>
+                <h2>"Timeline"</h2>
+                <ol class="timeline" aria-label="Timeline">
+                    {o.timeline.iter().map(|e| view! {
+                        <li><span class=status_class(e.status)>{e.status.label()}</span> " — " <time datetime=e.at.clone()>{date(&e.at)}</time></li>
+                    }).collect_view()}
+                </ol>
+                {move || action_error.get().map(|e| view! { <ErrorMessage error=e /> })}
+                {cancellable.then(|| view! { <button on:click=cancel>"Cancel order"</button> })}
+            }.into_any()
+        }
     }
 }

@@ -18,9 +18,11 @@ pub struct Product {
     pub stock: i64,
     /// Site-relative URL of the product picture, e.g. `/images/espresso-beans.svg`.
     pub image_url: String,
+    /// Whether the product is in the catalog; hidden ones stay in past orders.
+    pub active: bool,
 }
 
-/// One page of products: `GET /api/products?page=&per_page=`.
+/// One page of products: `GET /api/products?category=&q=&sort=&page=&per_page=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductPage {
     pub items: Vec<Product>,
@@ -45,4 +47,59 @@ pub struct Category {
     pub name: String,
     /// Number of products in the category.
     pub product_count: u64,
+}
+
+/// Orders of `GET /api/products?sort=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductSort {
+    /// Catalog order (by id).
+    #[default]
+    Featured,
+    NameAsc,
+    NameDesc,
+    PriceAsc,
+    PriceDesc,
+}
+
+impl ProductSort {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductSort::Featured => "featured",
+            ProductSort::NameAsc => "name_asc",
+            ProductSort::NameDesc => "name_desc",
+            ProductSort::PriceAsc => "price_asc",
+            ProductSort::PriceDesc => "price_desc",
+        }
+    }
+}
+
+/// `POST /api/products` body (admins). Amounts in cents; the currency is the catalog's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub category: String,
+    pub stock: i64,
+    #[serde(default)]
+    pub image_url: Option<String>,
+}
+
+/// `PATCH /api/products/{id}` body (admins): only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
 }

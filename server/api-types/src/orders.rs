@@ -46,35 +46,84 @@ pub struct CreateOrderRequest {
     pub items: Option<Vec<OrderLineRequest>>,
 }
 
-/// Where an order is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where an order is in its lifecycle. The allowed transitions are one table in the orders
+/// service (`lifecycle::TRANSITIONS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
-    /// Created, payment in progress.
+    /// Created, stock reserved, payment in progress.
     Pending,
+    /// Payment approved.
     Paid,
+    /// Payment declined; nothing was taken.
     PaymentFailed,
+    /// Being packed (set by an admin).
+    Preparing,
+    /// Handed to the carrier (set by an admin).
+    Shipped,
+    /// Arrived (set by an admin).
+    Delivered,
+    /// Cancelled by its owner or an admin; the stock went back.
+    Cancelled,
 }
 
 impl OrderStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::Pending,
+        OrderStatus::Paid,
+        OrderStatus::PaymentFailed,
+        OrderStatus::Preparing,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+    ];
+
     /// The wire and database name.
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Pending => "pending",
             OrderStatus::Paid => "paid",
             OrderStatus::PaymentFailed => "payment_failed",
+            OrderStatus::Preparing => "preparing",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
         }
     }
 
     /// Parses a wire name; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pending" => Some(OrderStatus::Pending),
-            "paid" => Some(OrderStatus::Paid),
-            "payment_failed" => Some(OrderStatus::PaymentFailed),
-            _ => None,
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "Payment in progress",
+            OrderStatus::Paid => "Paid",
+            OrderStatus::PaymentFailed => "Payment declined",
+            OrderStatus::Preparing => "Preparing",
+            OrderStatus::Shipped => "Shipped",
+            OrderStatus::Delivered => "Delivered",
+            OrderStatus::Cancelled => "Cancelled",
         }
     }
+}
+
+/// One step of an order's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub status: OrderStatus,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// `PATCH /api/orders/{id}/status` body (admins).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: OrderStatus,
 }
 
 /// One line of an order, with the name and price it was bought at.
@@ -91,16 +140,25 @@ pub struct OrderItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: i64,
+    /// The buyer's user id.
+    pub user_id: i64,
     pub status: OrderStatus,
     pub items: Vec<OrderItem>,
     pub total_cents: i64,
     pub currency: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Every status the order went through, oldest first.
+    pub timeline: Vec<OrderEvent>,
 }
 
-/// `GET /api/orders`: the signed-in user's orders, newest first.
+/// A page of orders, newest first: `GET /api/orders`, `GET /api/admin/orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderList {
+pub struct OrderPage {
     pub items: Vec<Order>,
+    /// 1-based page number.
+    pub page: u32,
+    pub per_page: u32,
+    /// Number of orders matching, over all pages.
+    pub total: u64,
 }

@@ -169,6 +169,75 @@ impl Quantity {
     }
 }
 
+/// A price in cents: a whole number from 0 to [`Cents::MAX`] (100 000.00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cents(i64);
+
+impl Cents {
+    pub const MAX: i64 = 10_000_000;
+
+    /// # Errors
+    /// [`Invalid`] naming `field` when `raw` is negative or above [`Cents::MAX`].
+    pub fn new(field: &'static str, raw: i64) -> Result<Self, Invalid> {
+        if (0..=Self::MAX).contains(&raw) {
+            Ok(Self(raw))
+        } else {
+            Err(invalid(
+                field,
+                format!("must be a whole number of cents from 0 to {}", Self::MAX),
+            ))
+        }
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// Units in stock: a whole number from 0 to [`Stock::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stock(i64);
+
+impl Stock {
+    pub const MAX: i64 = 1_000_000;
+
+    /// # Errors
+    /// [`Invalid`] naming `stock` when `raw` is negative or above [`Stock::MAX`].
+    pub fn new(raw: i64) -> Result<Self, Invalid> {
+        if (0..=Self::MAX).contains(&raw) {
+            Ok(Self(raw))
+        } else {
+            Err(invalid(
+                "stock",
+                format!("must be a whole number from 0 to {}", Self::MAX),
+            ))
+        }
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// A short text such as a product name: trimmed, 1 to `max` characters, no control characters.
+///
+/// # Errors
+/// [`Invalid`] naming `field`.
+pub fn text(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
+    let s = raw.trim();
+    let len = s.chars().count();
+    if len == 0 || len > max {
+        return Err(invalid(
+            field,
+            format!("must be 1 to {max} characters long"),
+        ));
+    }
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(invalid(field, "may not contain control characters"));
+    }
+    Ok(s.to_owned())
+}
+
 /// Formats cents as a price for people: `1250` with `EUR` is `12.50 EUR`.
 pub fn format_cents(cents: i64, currency: &str) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -235,6 +304,19 @@ mod tests {
         assert_eq!(Quantity::new(1).unwrap().get(), 1);
         assert!(Quantity::new(Quantity::MAX).is_ok());
         assert!(Quantity::new(Quantity::MAX + 1).is_err());
+    }
+
+    #[test]
+    fn prices_stock_and_texts_have_bounds() {
+        assert!(Cents::new("price_cents", -1).is_err());
+        assert_eq!(Cents::new("price_cents", 0).unwrap().get(), 0);
+        assert!(Cents::new("price_cents", Cents::MAX + 1).is_err());
+        assert!(Stock::new(-1).is_err());
+        assert!(Stock::new(Stock::MAX).is_ok());
+        assert_eq!(text("name", "  Mug ", 10).unwrap(), "Mug");
+        assert!(text("name", "   ", 10).is_err());
+        assert!(text("name", "a\u{7}b", 10).is_err());
+        assert!(text("name", &"x".repeat(11), 10).is_err());
     }
 
     #[test]

@@ -47,6 +47,23 @@ pub struct Identity {
     pub role: Role,
 }
 
+impl Identity {
+    /// Whether the caller is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// # Errors
+    /// [`crate::ApiError::Forbidden`] unless the caller is an admin.
+    pub fn require_admin(&self) -> Result<(), crate::ApiError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(crate::ApiError::Forbidden)
+        }
+    }
+}
+
 /// Why a token was refused. Callers answer every variant with the same 401.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {

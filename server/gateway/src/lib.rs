@@ -111,6 +111,8 @@ pub(crate) struct GatewayState {
     auth_url: Arc<str>,
     orders_url: Arc<str>,
     pub(crate) cookie_secure: bool,
+    /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
+    pub(crate) upstream_timeout: Duration,
 }
 
 impl GatewayState {
@@ -245,7 +247,6 @@ pub async fn start(
     .context("orders")?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(2))
-        .timeout(Duration::from_secs(config.gateway.upstream_timeout_secs))
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let state = GatewayState {
@@ -257,6 +258,7 @@ pub async fn start(
             .gateway
             .cookie_secure
             .unwrap_or(!config.shared.dev_mode),
+        upstream_timeout: Duration::from_secs(config.gateway.upstream_timeout_secs),
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, %auth_url, %orders_url, dev_mode = config.shared.dev_mode, "gateway listening");

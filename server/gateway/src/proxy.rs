@@ -92,7 +92,7 @@ fn upstream_headers(from: &HeaderMap, client: Option<SocketAddr>) -> HeaderMap {
 /// `ANY /api/*`.
 pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
-    let Some((service, access)) = routes::route(&path) else {
+    let Some((service, access)) = routes::route(req.method(), &path) else {
         return shop_common::problem::not_found().await;
     };
     let (parts, body) = req.into_parts();
@@ -154,22 +154,26 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
             .path_and_query()
             .map_or(path.as_str(), |p| p.as_str())
     );
-    let sent = state
+    let request = state
         .client
         .request(parts.method.clone(), upstream)
         .headers(headers)
-        .body(body)
-        .send()
-        .await;
-    let answer = match sent {
-        Ok(r) => r,
-        Err(e) => return upstream_error(service, &e),
+        .body(body);
+    let answer = match tokio::time::timeout(state.upstream_timeout, request.send()).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return upstream_error(service, &e),
+        Err(_) => return upstream_timeout(service),
     };
     let status = answer.status();
     let headers = end_to_end_headers(answer.headers());
-    let bytes = match answer.bytes().await {
-        Ok(b) => b,
-        Err(e) => return upstream_error(service, &e),
+    if is_event_stream(&headers) {
+        // Server-sent events flow through as they come, without a total time limit.
+        return rebuild_streaming(status, headers, answer);
+    }
+    let bytes = match tokio::time::timeout(state.upstream_timeout, answer.bytes()).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return upstream_error(service, &e),
+        Err(_) => return upstream_timeout(service),
     };
 
     let mut response =
@@ -200,6 +204,24 @@ fn rebuild(status: StatusCode, headers: HeaderMap, body: axum::body::Bytes) -> R
     r
 }
 
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
+}
+
+fn rebuild_streaming(
+    status: StatusCode,
+    headers: HeaderMap,
+    answer: reqwest::Response,
+) -> Response {
+    let mut r = Response::new(Body::from_stream(answer.bytes_stream()));
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    r
+}
+
 fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
     for c in cookies {
         response.headers_mut().append(header::SET_COOKIE, c);
@@ -207,16 +229,22 @@ fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
     response
 }
 
+/// 504 `upstream_timeout`.
+fn upstream_timeout(service: Service) -> Response {
+    tracing::warn!(service = service.name(), "upstream call timed out");
+    problem(
+        StatusCode::GATEWAY_TIMEOUT,
+        "upstream_timeout",
+        format!("The {} service did not answer in time.", service.name()),
+    )
+}
+
 /// 504 `upstream_timeout`, 503 `service_unavailable` (with `Retry-After`) or 502 `bad_gateway`.
 fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
-    tracing::warn!(service = service.name(), error = %e, "upstream call failed");
     if e.is_timeout() {
-        return problem(
-            StatusCode::GATEWAY_TIMEOUT,
-            "upstream_timeout",
-            format!("The {} service did not answer in time.", service.name()),
-        );
+        return upstream_timeout(service);
     }
+    tracing::warn!(service = service.name(), error = %e, "upstream call failed");
     if e.is_connect() {
         let mut r = problem(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -1,5 +1,7 @@
 //! Which service answers an `/api` path, and whether the gateway requires an access token first.
 
+use axum::http::Method;
+
 /// An upstream service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
@@ -39,20 +41,25 @@ fn under(path: &str, prefix: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The service and access rule for `path`, or `None` for no route (404).
+/// The service and access rule for `method` on `path`, or `None` for no route (404).
 ///
 /// - `/api/auth/{register,login,refresh,logout}`: auth, public; other `/api/auth/*`: auth, Bearer.
 /// - `/api/users*`: auth, Bearer.
-/// - `/api/products*`, `/api/categories`: orders, public.
-/// - `/api/cart*`, `/api/orders*`: orders, Bearer.
-pub fn route(path: &str) -> Option<(Service, Access)> {
+/// - `/api/products*` (reading), `/api/categories`: orders, public; changing products: Bearer.
+/// - `/api/cart*`, `/api/orders*`, `/api/admin/*`: orders, Bearer.
+pub fn route(method: &Method, path: &str) -> Option<(Service, Access)> {
+    let reading = matches!(*method, Method::GET | Method::HEAD);
     if PUBLIC_AUTH.contains(&path) {
         Some((Service::Auth, Access::Public))
     } else if under(path, "/api/auth") || under(path, "/api/users") {
         Some((Service::Auth, Access::Bearer))
-    } else if under(path, "/api/products") || path == "/api/categories" {
+    } else if (under(path, "/api/products") && reading) || path == "/api/categories" {
         Some((Service::Orders, Access::Public))
-    } else if under(path, "/api/cart") || under(path, "/api/orders") {
+    } else if under(path, "/api/products")
+        || under(path, "/api/cart")
+        || under(path, "/api/orders")
+        || under(path, "/api/admin")
+    {
         Some((Service::Orders, Access::Bearer))
     } else {
         None
@@ -82,7 +89,12 @@ mod tests {
             ("/api/nothing", None),
         ];
         for (path, expected) in cases {
-            assert_eq!(route(path), expected, "{path}");
+            assert_eq!(route(&Method::GET, path), expected, "{path}");
         }
+        let bearer = Some((Service::Orders, Access::Bearer));
+        assert_eq!(route(&Method::POST, "/api/products"), bearer);
+        assert_eq!(route(&Method::PATCH, "/api/products/3"), bearer);
+        assert_eq!(route(&Method::GET, "/api/admin/orders"), bearer);
+        assert_eq!(route(&Method::GET, "/api/orders/3/events"), bearer);
     }
 }

@@ -30,7 +30,8 @@ CREATE TABLE cart_items (
 CREATE TABLE orders (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id         INTEGER NOT NULL,
-    status          TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'payment_failed')),
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'payment_failed',
+                                            'preparing', 'shipped', 'delivered', 'cancelled')),
     total_cents     INTEGER NOT NULL CHECK (total_cents >= 0),
     currency        TEXT    NOT NULL,
     idempotency_key TEXT    NOT NULL,
@@ -39,6 +40,16 @@ CREATE TABLE orders (
     UNIQUE (user_id, idempotency_key)
 );
 CREATE INDEX orders_user ON orders (user_id, id);
+CREATE INDEX orders_status ON orders (status, id);
+
+-- Each status an order reached, with its time: the order's timeline.
+CREATE TABLE order_events (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    status   TEXT    NOT NULL,
+    at       TEXT    NOT NULL            -- RFC 3339, UTC
+);
+CREATE INDEX order_events_order ON order_events (order_id, id);
 
 -- Lines keep the name and price they were bought at.
 CREATE TABLE order_items (

@@ -80,7 +80,7 @@ pub(crate) async fn set_quantity(
     Json(body): Json<SetQuantity>,
 ) -> Result<Json<Cart>, OrdersError> {
     let quantity = Quantity::new(body.quantity)?;
-    let product = find_product(&state.db, product_id)
+    let product = find_product(&state.db, product_id, false)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     if quantity.get() > product.stock {

@@ -1,26 +1,36 @@
-//! The catalog: products and categories (public).
+//! The catalog: products and categories. Reading is public; changing needs an admin token.
 
 use crate::error::OrdersError;
+use crate::paging::Paging;
 use crate::AppState;
-use api_types::catalog::{Category, Product, ProductPage, DEFAULT_PER_PAGE, MAX_PER_PAGE};
-use api_types::validate::Invalid;
+use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch, ProductSort};
+use api_types::validate::{text, Cents, Invalid, Stock};
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use shop_common::extract::{Json, Path, Query};
+use shop_common::token::Identity;
 use shop_common::ApiError;
 use sqlx::{Row, SqliteExecutor};
 
-/// Query of `GET /api/products`.
+/// Longest search text, in characters.
+const MAX_QUERY_CHARS: usize = 100;
+
+/// Query of `GET /api/products` and `GET /api/admin/products`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProductQuery {
     page: Option<u32>,
     per_page: Option<u32>,
     category: Option<String>,
+    /// Text searched in names and descriptions.
+    q: Option<String>,
+    #[serde(default)]
+    sort: ProductSort,
 }
 
 const PRODUCT_COLUMNS: &str =
-    "id, name, description, price_cents, currency, category_id, stock, image_url";
+    "id, name, description, price_cents, currency, category_id, stock, image_url, active";
 
 pub(crate) fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product, sqlx::Error> {
     Ok(Product {
@@ -32,67 +42,113 @@ pub(crate) fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product,
         category: row.try_get("category_id")?,
         stock: row.try_get("stock")?,
         image_url: row.try_get("image_url")?,
+        active: row.try_get::<i64, _>("active")? != 0,
     })
 }
 
-/// An active product by id.
+/// A product by id; hidden ones only with `include_hidden`.
 pub(crate) async fn find_product(
     db: impl SqliteExecutor<'_>,
     id: i64,
+    include_hidden: bool,
 ) -> Result<Option<Product>, sqlx::Error> {
-    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ? AND active = 1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ? AND (active = 1 OR ?)");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(include_hidden)
+        .fetch_optional(db)
+        .await?;
     row.as_ref().map(product_from_row).transpose()
 }
 
-#[tracing::instrument(skip_all)]
-pub(crate) async fn list_products(
-    State(state): State<AppState>,
-    Query(q): Query<ProductQuery>,
-) -> Result<Json<ProductPage>, OrdersError> {
-    let page = q.page.unwrap_or(1);
-    if page == 0 {
-        return Err(Invalid {
-            field: "page",
-            reason: "must be 1 or more".into(),
-        }
-        .into());
+fn order_by(sort: ProductSort) -> &'static str {
+    match sort {
+        ProductSort::Featured => "id",
+        ProductSort::NameAsc => "name COLLATE NOCASE, id",
+        ProductSort::NameDesc => "name COLLATE NOCASE DESC, id",
+        ProductSort::PriceAsc => "price_cents, id",
+        ProductSort::PriceDesc => "price_cents DESC, id",
     }
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(Invalid {
-            field: "per_page",
-            reason: format!("must be from 1 to {MAX_PER_PAGE}"),
-        }
-        .into());
-    }
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, with the text's own wildcards escaped.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+async fn search(
+    state: &AppState,
+    q: ProductQuery,
+    include_hidden: bool,
+) -> Result<ProductPage, OrdersError> {
+    let paging = Paging::new(q.page, q.per_page)?;
     let category = q.category.filter(|c| !c.is_empty());
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM products WHERE active = 1 AND (?1 IS NULL OR category_id = ?1)",
-    )
-    .bind(&category)
-    .fetch_one(&state.db)
-    .await?;
+    let text = q.q.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_QUERY_CHARS)
+    {
+        return Err(Invalid {
+            field: "q",
+            reason: format!("must be at most {MAX_QUERY_CHARS} characters"),
+        }
+        .into());
+    }
+    let pattern = text.as_deref().map(like_pattern);
+    let filter = "(active = 1 OR ?1) AND (?2 IS NULL OR category_id = ?2)
+         AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\' OR description LIKE ?3 ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM products WHERE {filter}"))
+        .bind(include_hidden)
+        .bind(&category)
+        .bind(&pattern)
+        .fetch_one(&state.db)
+        .await?;
     let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products WHERE active = 1 AND (?1 IS NULL OR category_id = ?1)
-         ORDER BY id LIMIT ?2 OFFSET ?3"
+        "SELECT {PRODUCT_COLUMNS} FROM products WHERE {filter} ORDER BY {} LIMIT ?4 OFFSET ?5",
+        order_by(q.sort)
     );
     let rows = sqlx::query(&sql)
+        .bind(include_hidden)
         .bind(&category)
-        .bind(i64::from(per_page))
-        .bind(i64::from(page - 1) * i64::from(per_page))
+        .bind(&pattern)
+        .bind(paging.limit())
+        .bind(paging.offset())
         .fetch_all(&state.db)
         .await?;
     let items = rows
         .iter()
         .map(product_from_row)
         .collect::<Result<_, _>>()?;
-    Ok(Json(ProductPage {
+    Ok(ProductPage {
         items,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
         total: total.max(0) as u64,
-    }))
+    })
+}
+
+/// `GET /api/products`: the catalog, filtered, searched, sorted and paginated.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn list_products(
+    State(state): State<AppState>,
+    Query(q): Query<ProductQuery>,
+) -> Result<Json<ProductPage>, OrdersError> {
+    Ok(Json(search(&state, q, false).await?))
+}
+
+/// `GET /api/admin/products`: the same, hidden products included (admins).
+#[tracing::instrument(skip_all)]
+pub(crate) async fn admin_list_products(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(q): Query<ProductQuery>,
+) -> Result<Json<ProductPage>, OrdersError> {
+    identity.require_admin()?;
+    Ok(Json(search(&state, q, true).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -100,7 +156,7 @@ pub(crate) async fn get_product(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Product>, OrdersError> {
-    find_product(&state.db, id)
+    find_product(&state.db, id, false)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound("product").into())
@@ -128,4 +184,141 @@ pub(crate) async fn list_categories(
         })
         .collect::<Result<_, sqlx::Error>>()?;
     Ok(Json(categories))
+}
+
+/// Picture of products created without one.
+const DEFAULT_IMAGE: &str = "/images/placeholder.svg";
+
+/// `POST /api/products` (admins) -> 201 the product. 422 for invalid fields or an unknown
+/// category.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn create_product(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(body): Json<NewProduct>,
+) -> Result<(StatusCode, Json<Product>), OrdersError> {
+    identity.require_admin()?;
+    let name = text("name", &body.name, 120)?;
+    let description = text("description", &body.description, 2000)?;
+    let price = Cents::new("price_cents", body.price_cents)?;
+    let stock = Stock::new(body.stock)?;
+    let image = match body.image_url.as_deref() {
+        None | Some("") => DEFAULT_IMAGE.to_owned(),
+        Some(url) if url.starts_with('/') && !url.starts_with("//") => text("image_url", url, 300)?,
+        Some(_) => {
+            return Err(Invalid {
+                field: "image_url",
+                reason: "must be a site path such as /images/x.svg".into(),
+            }
+            .into())
+        }
+    };
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM categories WHERE id = ?")
+        .bind(&body.category)
+        .fetch_optional(&state.db)
+        .await?;
+    if exists.is_none() {
+        return Err(Invalid {
+            field: "category",
+            reason: "is not a known category".into(),
+        }
+        .into());
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO products (name, description, price_cents, category_id, stock, image_url)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(price.get())
+    .bind(&body.category)
+    .bind(stock.get())
+    .bind(image)
+    .fetch_one(&state.db)
+    .await?;
+    let product = find_product(&state.db, id, true)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    tracing::info!(product_id = id, "product created");
+    Ok((StatusCode::CREATED, Json(product)))
+}
+
+/// `PATCH /api/products/{id}` (admins): price, stock, name, description, active. Past orders
+/// keep the name and price they were bought at.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn patch_product(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+    Json(body): Json<ProductPatch>,
+) -> Result<Json<Product>, OrdersError> {
+    identity.require_admin()?;
+    let name = body
+        .name
+        .as_deref()
+        .map(|n| text("name", n, 120))
+        .transpose()?;
+    let description = body
+        .description
+        .as_deref()
+        .map(|d| text("description", d, 2000))
+        .transpose()?;
+    let price = body
+        .price_cents
+        .map(|p| Cents::new("price_cents", p))
+        .transpose()?;
+    let stock = body.stock.map(Stock::new).transpose()?;
+    let done = sqlx::query(
+        "UPDATE products SET name = COALESCE(?, name), description = COALESCE(?, description),
+             price_cents = COALESCE(?, price_cents), stock = COALESCE(?, stock),
+             active = COALESCE(?, active)
+         WHERE id = ?",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(price.map(Cents::get))
+    .bind(stock.map(Stock::get))
+    .bind(body.active)
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::NotFound("product").into());
+    }
+    tracing::info!(product_id = id, "product changed");
+    Ok(Json(
+        find_product(&state.db, id, true)
+            .await?
+            .ok_or(ApiError::NotFound("product"))?,
+    ))
+}
+
+/// `DELETE /api/products/{id}` (admins) -> 204: the product leaves the catalog (and carts) but
+/// stays in past orders.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn delete_product(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, OrdersError> {
+    identity.require_admin()?;
+    let done = sqlx::query("UPDATE products SET active = 0 WHERE id = ?")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::NotFound("product").into());
+    }
+    tracing::info!(product_id = id, "product hidden");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_cannot_inject_wildcards() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 }

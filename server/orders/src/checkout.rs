@@ -6,12 +6,15 @@
 //! 2. One transaction creates the order as `pending`, takes the stock (`stock >= quantity` is
 //!    checked by the same `UPDATE`, so concurrent buyers never oversell) and copies names and
 //!    prices from the catalog, never from the client.
-//! 3. The simulated provider is charged outside any transaction.
+//! 3. The simulated provider is charged outside any transaction, through its circuit breaker.
 //! 4. A second transaction marks the order `paid` (and empties the cart for a cart checkout), or
-//!    `payment_failed` and puts the stock back.
+//!    `payment_failed` and puts the stock back. When the provider could not answer (outage,
+//!    timeout, breaker open) the order is removed and the stock put back, so nothing is left
+//!    half-done and the same key can be retried later.
 
 use crate::cart::{clear_cart, load_cart, CURRENCY};
 use crate::error::OrdersError;
+use crate::lifecycle;
 use crate::orders::{find_by_key, load_order};
 use crate::payment::PaymentOutcome;
 use crate::AppState;
@@ -120,7 +123,12 @@ pub(crate) async fn create_order(
 
     let mut conn = state.db.acquire().await?;
     if let Some(existing) = find_by_key(&mut conn, user_id, &key).await? {
-        return replay(&mut conn, user_id, existing, &hash).await;
+        return replay(&mut conn, existing, &hash).await;
+    }
+    if !state.payments.is_available() {
+        return Err(OrdersError::PaymentUnavailable {
+            retry_after_secs: state.payments.retry_after_secs(),
+        });
     }
     let from_cart = requested.is_none();
     let lines: BTreeMap<i64, Quantity> = match requested {
@@ -142,7 +150,7 @@ pub(crate) async fn create_order(
             let existing = find_by_key(&mut conn, user_id, &key)
                 .await?
                 .ok_or(OrdersError::IdempotencyKeyInUse)?;
-            return replay(&mut conn, user_id, existing, &hash).await;
+            return replay(&mut conn, existing, &hash).await;
         }
         other => other?,
     };
@@ -151,12 +159,22 @@ pub(crate) async fn create_order(
         .fetch_one(&mut *conn)
         .await?;
 
-    let outcome = state.payments.charge(total).await;
+    let outcome = match state.payments.charge(total).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            abandon(&mut conn, order_id).await?;
+            tracing::warn!(order_id, error = %e, "payment unavailable; order abandoned");
+            return Err(OrdersError::PaymentUnavailable {
+                retry_after_secs: state.payments.retry_after_secs(),
+            });
+        }
+    };
     settle(&mut conn, user_id, order_id, outcome, from_cart).await?;
+    let _ = state.events.send(order_id);
     tracing::info!(order_id, total_cents = total, ?outcome, "checkout");
     match outcome {
         PaymentOutcome::Approved => {
-            let order = load_order(&mut conn, user_id, order_id)
+            let order = load_order(&mut conn, order_id)
                 .await?
                 .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, false))
@@ -177,7 +195,6 @@ fn created(order: Order, replayed: bool) -> Response {
 /// Answers a request whose key already names an order.
 async fn replay(
     conn: &mut SqliteConnection,
-    user_id: i64,
     existing: crate::orders::OrderHeader,
     hash: &str,
 ) -> Result<Response, OrdersError> {
@@ -189,8 +206,8 @@ async fn replay(
         OrderStatus::PaymentFailed => Err(OrdersError::PaymentDeclined {
             order_id: existing.id,
         }),
-        OrderStatus::Paid => {
-            let order = load_order(conn, user_id, existing.id)
+        _ => {
+            let order = load_order(conn, existing.id)
                 .await?
                 .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, true))
@@ -226,6 +243,7 @@ async fn reserve(
         sqlx::Error::Database(ref d) if d.is_unique_violation() => OrdersError::IdempotencyKeyInUse,
         other => other.into(),
     })?;
+    lifecycle::record(&mut tx, order_id, OrderStatus::Pending).await?;
     let mut total: i64 = 0;
     for (&product_id, quantity) in lines {
         let q = quantity.get();
@@ -289,25 +307,24 @@ async fn settle(
         PaymentOutcome::Approved => OrderStatus::Paid,
         PaymentOutcome::Declined => OrderStatus::PaymentFailed,
     };
-    sqlx::query("UPDATE orders SET status = ? WHERE id = ?")
-        .bind(status.as_str())
+    lifecycle::record(&mut tx, order_id, status).await?;
+    if lifecycle::restocks(status) {
+        lifecycle::restock(&mut tx, order_id).await?;
+    } else if from_cart {
+        clear_cart(&mut *tx, user_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The provider never answered: the order goes, its stock comes back.
+async fn abandon(conn: &mut SqliteConnection, order_id: i64) -> Result<(), OrdersError> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    lifecycle::restock(&mut tx, order_id).await?;
+    sqlx::query("DELETE FROM orders WHERE id = ?")
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-    match outcome {
-        PaymentOutcome::Approved if from_cart => clear_cart(&mut *tx, user_id).await?,
-        PaymentOutcome::Approved => {}
-        PaymentOutcome::Declined => {
-            sqlx::query(
-                "UPDATE products SET stock = stock + (
-                     SELECT quantity FROM order_items WHERE order_id = ?1 AND product_id = products.id)
-                 WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)",
-            )
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
     tx.commit().await?;
     Ok(())
 }

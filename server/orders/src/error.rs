@@ -26,6 +26,16 @@ pub enum OrdersError {
     /// 409 `idempotency_key_in_use`: the first request with this key is still running.
     #[error("idempotency key in use")]
     IdempotencyKeyInUse,
+    /// 409 `invalid_transition`: the lifecycle does not allow this move (or not for this caller).
+    #[error("invalid transition")]
+    InvalidTransition {
+        from: api_types::orders::OrderStatus,
+        to: api_types::orders::OrderStatus,
+    },
+    /// 503 `payment_unavailable` with `Retry-After`: the payment provider is failing or its
+    /// circuit breaker is open; no order was kept and no stock taken.
+    #[error("payment unavailable")]
+    PaymentUnavailable { retry_after_secs: u64 },
     /// 402 `payment_declined`: the order is kept with status `payment_failed`.
     #[error("payment declined")]
     PaymentDeclined { order_id: i64 },
@@ -84,6 +94,27 @@ impl IntoResponse for OrdersError {
                 );
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                r
+            }
+            OrdersError::InvalidTransition { from, to } => problem(
+                StatusCode::CONFLICT,
+                "invalid_transition",
+                format!(
+                    "An order cannot go from {} to {} this way.",
+                    from.as_str(),
+                    to.as_str()
+                ),
+            ),
+            OrdersError::PaymentUnavailable { retry_after_secs } => {
+                let mut r = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "payment_unavailable",
+                    "Payments are unavailable right now. Nothing was charged and your cart is unchanged; try again shortly."
+                        .to_owned(),
+                );
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
                 r
             }
             OrdersError::PaymentDeclined { order_id } => {

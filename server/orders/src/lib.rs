@@ -2,19 +2,26 @@
 //! and orders.
 //!
 //! Routes (JSON; errors are RFC 9457 problem details; amounts are integer cents):
-//! - `GET /api/products?page=&per_page=&category=` -> [`api_types::catalog::ProductPage`];
-//!   `GET /api/products/{id}`; `GET /api/categories`.
+//! - `GET /api/products?category=&q=&sort=&page=&per_page=` ->
+//!   [`api_types::catalog::ProductPage`]; `GET /api/products/{id}`; `GET /api/categories`.
+//! - Admin: `POST /api/products`, `PATCH /api/products/{id}`, `DELETE /api/products/{id}`
+//!   (hides it), `GET /api/admin/products` (hidden ones too).
 //! - Bearer: `GET /api/cart`, `PUT /api/cart/items/{product_id} {quantity}`,
 //!   `DELETE /api/cart/items/{product_id}` -> [`api_types::orders::Cart`].
 //! - Bearer: `POST /api/orders` (header `Idempotency-Key`) -> 201 [`api_types::orders::Order`],
-//!   402 `payment_declined`, 409 `out_of_stock`; `GET /api/orders`; `GET /api/orders/{id}`.
+//!   402 `payment_declined`, 409 `out_of_stock`, 503 `payment_unavailable`;
+//!   `GET /api/orders`; `GET /api/orders/{id}`; `POST /api/orders/{id}/cancel`;
+//!   `GET /api/orders/{id}/events` (server-sent events).
+//! - Admin: `GET /api/admin/orders?status=`, `PATCH /api/orders/{id}/status {status}`.
 //! - `GET /health/live`, `GET /health/ready`.
 
 mod cart;
 mod catalog;
 mod checkout;
 mod error;
+mod lifecycle;
 mod orders;
+mod paging;
 mod payment;
 
 use clap::Args;
@@ -26,7 +33,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use error::OrdersError;
-pub use payment::PaymentProvider;
+pub use payment::{PaymentProvider, PaymentSettings};
 
 /// Settings of the orders service (flags and `SHOP_*` environment variables).
 #[derive(Debug, Clone, Args)]
@@ -38,6 +45,40 @@ pub struct OrdersSettings {
     /// Share of simulated payments that succeed, from 0.0 (all declined) to 1.0 (all pass).
     #[arg(long, env = "SHOP_PAYMENT_SUCCESS_RATE", default_value_t = 0.8, value_parser = parse_rate)]
     pub payment_success_rate: f64,
+
+    /// Time the simulated payment provider takes to answer, in milliseconds.
+    #[arg(long, env = "SHOP_PAYMENT_LATENCY_MS", default_value_t = 300)]
+    pub payment_latency_ms: u64,
+
+    /// Simulate a payment provider outage: every call fails.
+    #[arg(long, env = "SHOP_PAYMENT_OUTAGE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub payment_outage: bool,
+
+    /// Longest wait for the payment provider, in milliseconds.
+    #[arg(long, env = "SHOP_PAYMENT_TIMEOUT_MS", default_value_t = 3000)]
+    pub payment_timeout_ms: u64,
+
+    /// Provider failures in a row (outage, timeout) that open the payment circuit breaker.
+    #[arg(long, env = "SHOP_PAYMENT_BREAKER_FAILURES", default_value_t = 3)]
+    pub payment_breaker_failures: u32,
+
+    /// How long the payment circuit breaker stays open, in seconds.
+    #[arg(long, env = "SHOP_PAYMENT_BREAKER_OPEN_SECS", default_value_t = 30)]
+    pub payment_breaker_open_secs: u64,
+}
+
+impl OrdersSettings {
+    /// The payment provider's settings.
+    pub fn payment(&self) -> PaymentSettings {
+        PaymentSettings {
+            success_rate: self.payment_success_rate,
+            latency: std::time::Duration::from_millis(self.payment_latency_ms),
+            outage: self.payment_outage,
+            timeout: std::time::Duration::from_millis(self.payment_timeout_ms),
+            breaker_failures: self.payment_breaker_failures,
+            breaker_open: std::time::Duration::from_secs(self.payment_breaker_open_secs),
+        }
+    }
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -52,6 +93,11 @@ impl Default for OrdersSettings {
         Self {
             orders_addr: "127.0.0.1:0".to_owned(),
             payment_success_rate: 0.8,
+            payment_latency_ms: 0,
+            payment_outage: false,
+            payment_timeout_ms: 3000,
+            payment_breaker_failures: 3,
+            payment_breaker_open_secs: 30,
         }
     }
 }
@@ -62,6 +108,8 @@ pub struct AppState {
     pub(crate) db: SqlitePool,
     pub(crate) keys: Arc<TokenKeys>,
     pub(crate) payments: Arc<PaymentProvider>,
+    /// Ids of orders whose status changed, for the live feeds.
+    pub(crate) events: tokio::sync::broadcast::Sender<i64>,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
@@ -79,16 +127,30 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<AppState> {
     let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
-    let payments = Arc::new(PaymentProvider::new(settings.payment_success_rate));
-    Ok(AppState { db, keys, payments })
+    let payments = Arc::new(PaymentProvider::new(settings.payment()));
+    let (events, _) = tokio::sync::broadcast::channel(256);
+    Ok(AppState {
+        db,
+        keys,
+        payments,
+        events,
+    })
 }
 
 /// The service's routes, with request ids and tracing.
 pub fn router(state: AppState) -> axum::Router {
-    use axum::routing::{get, put};
+    use axum::routing::{get, patch, post, put};
     let routes = axum::Router::new()
-        .route("/api/products", get(catalog::list_products))
-        .route("/api/products/{id}", get(catalog::get_product))
+        .route(
+            "/api/products",
+            get(catalog::list_products).post(catalog::create_product),
+        )
+        .route(
+            "/api/products/{id}",
+            get(catalog::get_product)
+                .patch(catalog::patch_product)
+                .delete(catalog::delete_product),
+        )
         .route("/api/categories", get(catalog::list_categories))
         .route("/api/cart", get(cart::get_cart))
         .route(
@@ -100,6 +162,11 @@ pub fn router(state: AppState) -> axum::Router {
             get(orders::list_orders).post(checkout::create_order),
         )
         .route("/api/orders/{id}", get(orders::get_order))
+        .route("/api/orders/{id}/cancel", post(orders::cancel_order))
+        .route("/api/orders/{id}/status", patch(orders::patch_status))
+        .route("/api/orders/{id}/events", get(orders::order_events))
+        .route("/api/admin/orders", get(orders::admin_list_orders))
+        .route("/api/admin/products", get(catalog::admin_list_products))
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
         ))

@@ -1,13 +1,21 @@
-//! Reading orders: the signed-in user's own, newest first.
+//! Orders after checkout: reading (owners see theirs, admins all), cancelling, moving through
+//! the lifecycle, and a live feed of status changes (server-sent events).
 
 use crate::error::OrdersError;
+use crate::lifecycle::{self, Actor};
+use crate::paging::Paging;
 use crate::AppState;
-use api_types::orders::{Order, OrderItem, OrderList, OrderStatus};
+use api_types::orders::{Order, OrderEvent, OrderItem, OrderPage, OrderStatus, StatusChange};
 use axum::extract::State;
-use shop_common::extract::{Json, Path};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::{Stream, StreamExt};
+use serde::Deserialize;
+use shop_common::extract::{Json, Path, Query};
 use shop_common::token::Identity;
 use shop_common::ApiError;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use std::convert::Infallible;
+use tokio_stream::wrappers::BroadcastStream;
 
 /// An order's stored header: what a repeated checkout compares against.
 pub(crate) struct OrderHeader {
@@ -43,17 +51,15 @@ fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
     OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
 }
 
-/// Loads one order of `user_id` with its lines; `None` if it does not exist or is another's.
+/// Loads one order with its lines and timeline.
 pub(crate) async fn load_order(
     db: &mut SqliteConnection,
-    user_id: i64,
     id: i64,
 ) -> Result<Option<Order>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT id, status, total_cents, currency, created_at FROM orders WHERE id = ? AND user_id = ?",
+        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id = ?",
     )
     .bind(id)
-    .bind(user_id)
     .fetch_optional(&mut *db)
     .await?
     else {
@@ -77,49 +83,230 @@ pub(crate) async fn load_order(
         })
     })
     .collect::<Result<_, sqlx::Error>>()?;
+    let timeline =
+        sqlx::query("SELECT status, at FROM order_events WHERE order_id = ? ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(OrderEvent {
+                    status: parse_status(&r.try_get::<String, _>("status")?)?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(Order {
         id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
         status: parse_status(&row.try_get::<String, _>("status")?)?,
         items,
         total_cents: row.try_get("total_cents")?,
         currency: row.try_get("currency")?,
         created_at: row.try_get("created_at")?,
+        timeline,
     }))
 }
 
-/// Most orders `GET /api/orders` returns.
-const LIST_LIMIT: i64 = 100;
+/// The order if `identity` may see it (its owner, or an admin); 404 otherwise, so another
+/// user's order ids are not revealed.
+async fn visible_order(
+    db: &SqlitePool,
+    identity: &Identity,
+    id: i64,
+) -> Result<Order, OrdersError> {
+    let mut conn = db.acquire().await?;
+    match load_order(&mut conn, id).await? {
+        Some(o) if o.user_id == identity.user_id || identity.is_admin() => Ok(o),
+        _ => Err(ApiError::NotFound("order").into()),
+    }
+}
 
+/// Query of the order lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OrderQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    status: Option<OrderStatus>,
+}
+
+async fn page_of(
+    db: &SqlitePool,
+    user_id: Option<i64>,
+    q: OrderQuery,
+) -> Result<OrderPage, OrdersError> {
+    let paging = Paging::new(q.page, q.per_page)?;
+    let status = q.status.map(OrderStatus::as_str);
+    let filter = "(?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR status = ?2)";
+    let mut conn = db.acquire().await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orders WHERE {filter}"))
+        .bind(user_id)
+        .bind(status)
+        .fetch_one(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM orders WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(user_id)
+    .bind(status)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.extend(load_order(&mut conn, id).await?);
+    }
+    Ok(OrderPage {
+        items,
+        page: paging.page,
+        per_page: paging.per_page,
+        total: total.max(0) as u64,
+    })
+}
+
+/// `GET /api/orders?page=&per_page=&status=`: my orders, newest first.
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn list_orders(
     State(state): State<AppState>,
     identity: Identity,
-) -> Result<Json<OrderList>, OrdersError> {
-    let mut conn = state.db.acquire().await?;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ?")
-            .bind(identity.user_id)
-            .bind(LIST_LIMIT)
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(order) = load_order(&mut conn, identity.user_id, id).await? {
-            items.push(order);
-        }
-    }
-    Ok(Json(OrderList { items }))
+    Query(q): Query<OrderQuery>,
+) -> Result<Json<OrderPage>, OrdersError> {
+    Ok(Json(page_of(&state.db, Some(identity.user_id), q).await?))
 }
 
+/// `GET /api/admin/orders?status=&page=&per_page=`: every order, newest first (admins).
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn admin_list_orders(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(q): Query<OrderQuery>,
+) -> Result<Json<OrderPage>, OrdersError> {
+    identity.require_admin()?;
+    Ok(Json(page_of(&state.db, None, q).await?))
+}
+
+/// `GET /api/orders/{id}`: mine, or any for an admin; 404 otherwise.
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_order(
     State(state): State<AppState>,
     identity: Identity,
     Path(id): Path<i64>,
 ) -> Result<Json<Order>, OrdersError> {
-    let mut conn = state.db.acquire().await?;
-    load_order(&mut conn, identity.user_id, id)
+    Ok(Json(visible_order(&state.db, &identity, id).await?))
+}
+
+/// Moves order `id` to `to` for `actor`, in one transaction with its timeline entry and, for a
+/// cancellation, the stock going back; then tells the live feeds.
+async fn change_status(
+    state: &AppState,
+    id: i64,
+    to: OrderStatus,
+    actor: Actor,
+) -> Result<Order, OrdersError> {
+    let mut tx = state.db.begin().await?;
+    // A write first, so the transaction holds the write lock before it reads the status.
+    sqlx::query("UPDATE orders SET status = status WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let from: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
         .await?
-        .map(Json)
-        .ok_or(ApiError::NotFound("order").into())
+        .ok_or(ApiError::NotFound("order"))?;
+    let from = parse_status(&from)?;
+    if !lifecycle::allowed(from, to, actor) {
+        return Err(OrdersError::InvalidTransition { from, to });
+    }
+    lifecycle::record(&mut tx, id, to).await?;
+    if lifecycle::restocks(to) {
+        lifecycle::restock(&mut tx, id).await?;
+    }
+    let order = load_order(&mut tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("order"))?;
+    tx.commit().await?;
+    tracing::info!(
+        order_id = id,
+        from = from.as_str(),
+        to = to.as_str(),
+        ?actor,
+        "order status changed"
+    );
+    let _ = state.events.send(id);
+    Ok(order)
+}
+
+/// `POST /api/orders/{id}/cancel`: the owner cancels while the order is `paid` or
+/// `preparing`; the stock goes back. 409 `invalid_transition` later on.
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn cancel_order(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+) -> Result<Json<Order>, OrdersError> {
+    let order = visible_order(&state.db, &identity, id).await?;
+    let actor = if order.user_id == identity.user_id {
+        Actor::Owner
+    } else {
+        Actor::Admin
+    };
+    Ok(Json(
+        change_status(&state, id, OrderStatus::Cancelled, actor).await?,
+    ))
+}
+
+/// `PATCH /api/orders/{id}/status {status}` (admins): the kitchen and delivery steps.
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn patch_status(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+    Json(body): Json<StatusChange>,
+) -> Result<Json<Order>, OrdersError> {
+    identity.require_admin()?;
+    Ok(Json(
+        change_status(&state, id, body.status, Actor::Admin).await?,
+    ))
+}
+
+fn order_event(order: &Order) -> Event {
+    Event::default()
+        .event("order")
+        .json_data(order)
+        .unwrap_or_else(|_| Event::default().comment("unserialisable"))
+}
+
+/// `GET /api/orders/{id}/events`: server-sent events (`event: order`, data: the order as JSON),
+/// one at once and one after each status change, with keep-alive comments.
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn order_events(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, OrdersError> {
+    // Subscribe before reading, so no change between the two is missed.
+    let changes = BroadcastStream::new(state.events.subscribe());
+    let current = visible_order(&state.db, &identity, id).await?;
+    let db = state.db.clone();
+    let updates = changes.filter_map(move |changed| {
+        let db = db.clone();
+        async move {
+            // A lagging receiver missed some ids: reload to be sure.
+            let relevant = changed.map_or(true, |changed_id| changed_id == id);
+            if !relevant {
+                return None;
+            }
+            let mut conn = db.acquire().await.ok()?;
+            load_order(&mut conn, id)
+                .await
+                .ok()
+                .flatten()
+                .map(|o| Ok(order_event(&o)))
+        }
+    });
+    let stream = futures::stream::once(async move { Ok(order_event(&current)) }).chain(updates);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -286,3 +286,26 @@ fn leptos_toml_agrees_with_the_cargo_leptos_metadata() {
         );
     }
 }
+
+#[tokio::test]
+async fn order_events_stream_through_the_gateway() {
+    let app = spawn_stack(|_| {}).await;
+    let t = app.signed_up("nora").await.access_token;
+    let order = app.buy(&t, "k", 1, 1).await;
+    let mut stream = app
+        .get_as(&t, &format!("/api/orders/{}/events", order["id"]))
+        .await
+        .bytes_stream();
+    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    let path = format!("/api/orders/{}/status", order["id"]);
+    let r = app
+        .send_json(
+            Method::PATCH,
+            &app.admin_token(),
+            &path,
+            &json!({"status": "preparing"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    support::wait_for_event(&mut stream, "\"status\":\"preparing\"").await;
+}

@@ -57,12 +57,17 @@ pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp
 
 /// The orders service alone, dev mode, fresh database, with this payment success rate.
 pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
-    let dir = Arc::new(TempDir::new().unwrap());
-    let shared = SharedSettings::dev(dir.path());
-    let settings = OrdersSettings {
+    spawn_orders_with(OrdersSettings {
         payment_success_rate,
         ..OrdersSettings::default()
-    };
+    })
+    .await
+}
+
+/// The orders service alone, dev mode, fresh database, with these settings.
+pub async fn spawn_orders_with(settings: OrdersSettings) -> TestApp {
+    let dir = Arc::new(TempDir::new().unwrap());
+    let shared = SharedSettings::dev(dir.path());
     let app = shop_orders::app(&shared, &settings).await.unwrap();
     serve(app, shared, dir).await
 }
@@ -185,6 +190,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An access token of an admin (user id 1000).
+    pub fn admin_token(&self) -> String {
+        self.keys
+            .issue(1000, "boss", Role::Admin, Duration::from_secs(600))
+            .unwrap()
+    }
+
+    pub async fn send_json(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> Response {
+        self.request(method, path)
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Buys `quantity` of `product_id` as `token`; returns the order.
+    pub async fn buy(&self, token: &str, key: &str, product_id: i64, quantity: i64) -> Value {
+        let body = json!({"items": [{"product_id": product_id, "quantity": quantity}]});
+        let r = self.checkout(token, key, Some(body)).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json().await.unwrap()
+    }
+
     pub async fn set_quantity(&self, token: &str, product_id: i64, quantity: Value) -> Response {
         self.request(Method::PUT, &format!("/api/cart/items/{product_id}"))
             .bearer_auth(token)
@@ -237,4 +272,24 @@ pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Valu
         "{body}"
     );
     body
+}
+
+/// Reads server-sent events from `stream` until one's data contains `needle`; fails after 10 s.
+pub async fn wait_for_event(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    needle: &str,
+) -> String {
+    let mut seen = String::new();
+    let read = async {
+        while let Some(chunk) = futures::StreamExt::next(stream).await {
+            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            if let Some(block) = seen.split("\n\n").find(|b| b.contains(needle)) {
+                return block.to_owned();
+            }
+        }
+        panic!("the stream ended before {needle}: {seen}");
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("the event arrives in time")
 }
