@@ -16,6 +16,8 @@ const shops: Record<string, Record<string, string>> = {
   SHOP_URL: { SHOP_PAYMENT_SUCCESS_RATE: '1.0' },
   // Payments are always declined.
   SHOP_DECLINING_URL: { SHOP_PAYMENT_SUCCESS_RATE: '0.0' },
+  // The payment provider is down: checkout says payments are unavailable.
+  SHOP_OUTAGE_URL: { SHOP_PAYMENT_OUTAGE: 'true' },
   // Access tokens expire at once (plus the verifier's 5 s leeway).
   SHOP_SHORT_TOKEN_URL: { SHOP_PAYMENT_SUCCESS_RATE: '1.0', SHOP_ACCESS_TOKEN_TTL_SECS: '0' },
 };

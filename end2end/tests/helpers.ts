@@ -8,7 +8,7 @@ export function uniqueName(prefix: string): string {
 export const PASSWORD = 'a long enough password';
 
 /** Base URL of one of the shops started by global-setup.ts. */
-export function shop(name: 'SHOP_URL' | 'SHOP_DECLINING_URL' | 'SHOP_SHORT_TOKEN_URL'): string {
+export function shop(name: 'SHOP_URL' | 'SHOP_DECLINING_URL' | 'SHOP_OUTAGE_URL' | 'SHOP_SHORT_TOKEN_URL'): string {
   const url = process.env[name];
   if (!url) throw new Error(`${name} is not set: run the tests through playwright.config.ts`);
   return url;
@@ -31,4 +31,21 @@ export async function addFirstProduct(page: Page): Promise<string> {
   await first.getByRole('button', { name: 'Add to cart' }).click();
   await expect(first.getByText('Added to cart')).toBeVisible();
   return name;
+}
+
+/** Signs in through the login page. */
+export async function signIn(page: Page, base: string, username: string, password: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(`Signed in as ${username}`)).toBeVisible();
+}
+
+/** From a non-empty cart: checks out and expects `heading` on the checkout page. */
+export async function checkoutExpecting(page: Page, heading: string) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
+  await page.getByRole('link', { name: 'Proceed to checkout' }).click();
+  await page.getByRole('button', { name: 'Pay now' }).click();
+  await expect(page.getByRole('heading', { name: heading })).toBeVisible();
 }
