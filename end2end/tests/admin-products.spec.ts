@@ -1,0 +1,34 @@
+import { test, expect } from '@playwright/test';
+import { shop, signIn } from './helpers';
+
+// Runs against the outage shop, whose catalog no other test counts.
+test('an admin changes stock and hides a product, and the catalog follows', async ({ page }) => {
+  const base = shop('SHOP_OUTAGE_URL');
+  await signIn(page, base, 'admin', 'admin-password');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  const table = page.getByRole('table', { name: 'Products' });
+  await expect(table).toBeVisible();
+
+  await page.getByLabel('Stock of Hand Grinder, Conical Burr').fill('0');
+  await page.getByRole('button', { name: 'Save Hand Grinder, Conical Burr' }).click();
+  await expect(page.getByLabel('Stock of Hand Grinder, Conical Burr')).toHaveValue('0');
+
+  const filters = table.getByRole('row').filter({ hasText: 'Paper Filters 02' });
+  await filters.getByRole('button', { name: 'Hide' }).click();
+  await expect(filters.getByRole('cell', { name: 'Hidden' })).toBeVisible();
+
+  await page.goto(`${base}/?category=brewing`);
+  const products = page.getByRole('list', { name: 'Products' });
+  await expect(products.getByRole('listitem')).toHaveCount(4);
+  await expect(products.getByRole('heading', { name: 'Paper Filters 02, 100 pcs' })).toHaveCount(0);
+  const grinder = products.getByRole('listitem').filter({ hasText: 'Hand Grinder' });
+  await expect(grinder.getByRole('button', { name: 'Sold out' })).toBeDisabled();
+});
+
+test('a customer cannot open the admin pages', async ({ page }) => {
+  const base = shop('SHOP_OUTAGE_URL');
+  await signIn(page, base, 'demo', 'demo-password');
+  await expect(page.getByRole('link', { name: 'Orders board' })).toHaveCount(0);
+  await page.goto(`${base}/admin/orders`);
+  await expect(page.getByRole('alert')).toHaveText('This page is for admins.');
+});
