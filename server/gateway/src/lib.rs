@@ -8,12 +8,14 @@
 //! - Moves the browser's refresh token into an `HttpOnly` cookie ([`refresh_cookie`]).
 //! - By default runs auth and orders in the same process on their own ports ([`start`]).
 
+mod protect;
 mod proxy;
 pub mod refresh_cookie;
 pub mod routes;
 mod site;
 
 use anyhow::Context;
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::routing::any;
 use axum::Router;
 use leptos::prelude::LeptosOptions;
@@ -28,6 +30,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Settings of the gateway itself. Its listen address is the Leptos site address
 /// (`LEPTOS_SITE_ADDR`, see [`site_options`]).
@@ -56,6 +59,27 @@ pub struct GatewaySettings {
     /// on plain `http://127.0.0.1` needs it off.
     #[arg(long, env = "SHOP_COOKIE_SECURE", action = clap::ArgAction::Set)]
     pub cookie_secure: Option<bool>,
+
+    /// API requests a minute per client address (also the burst).
+    #[arg(long, env = "SHOP_RATE_LIMIT_IP_PER_MIN", default_value_t = 600)]
+    pub rate_limit_ip_per_min: u32,
+
+    /// API requests a minute per signed-in user (also the burst).
+    #[arg(long, env = "SHOP_RATE_LIMIT_USER_PER_MIN", default_value_t = 300)]
+    pub rate_limit_user_per_min: u32,
+
+    /// Login, register and refresh requests a minute per client address (also the burst).
+    #[arg(long, env = "SHOP_RATE_LIMIT_AUTH_PER_MIN", default_value_t = 30)]
+    pub rate_limit_auth_per_min: u32,
+
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (comma-separated).
+    #[arg(long, env = "SHOP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Origins allowed to call the API from another site (CORS), comma-separated, e.g.
+    /// `https://admin.example.com`. Empty: same-origin only.
+    #[arg(long, env = "SHOP_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for GatewaySettings {
@@ -66,6 +90,11 @@ impl Default for GatewaySettings {
             orders_url: None,
             upstream_timeout_secs: 15,
             cookie_secure: None,
+            rate_limit_ip_per_min: 600,
+            rate_limit_user_per_min: 300,
+            rate_limit_auth_per_min: 30,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -113,6 +142,7 @@ pub(crate) struct GatewayState {
     pub(crate) cookie_secure: bool,
     /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
     pub(crate) upstream_timeout: Duration,
+    pub(crate) limits: Arc<protect::RateLimits>,
 }
 
 impl GatewayState {
@@ -125,7 +155,7 @@ impl GatewayState {
 }
 
 /// The gateway's routes: `/api/*`, health, and the site.
-fn router(state: GatewayState, site: LeptosOptions) -> Router {
+fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) -> Router {
     let ready_state = state.clone();
     let ready: shop_common::health::ReadyCheck = Arc::new(move || {
         let s = ready_state.clone();
@@ -145,12 +175,52 @@ fn router(state: GatewayState, site: LeptosOptions) -> Router {
             a && o
         })
     });
-    let routes = Router::new()
+    let mut api = Router::new()
         .route("/api", any(shop_common::problem::not_found))
         .route("/api/{*path}", any(proxy::api))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    if let Some(cors) = protect::cors(&settings.cors_origins) {
+        api = api.layer(cors);
+    }
+    let hsts = state.cookie_secure;
+    let csp = protect::content_security_policy(std::env::var_os("LEPTOS_WATCH").is_some());
+    let mut routes = api
         .with_state(state)
         .merge(shop_common::health::router(ready))
+        .route("/boot.js", axum::routing::get(site::boot_script(&site)))
         .fallback_service(site::service(site));
+    let headers = [
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&csp).expect("a valid header"),
+        ),
+    ];
+    for (name, value) in headers {
+        routes = routes.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    if hsts {
+        // Served over TLS (the refresh cookie is Secure): browsers keep to HTTPS (RFC 6797).
+        routes = routes.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     shop_common::telemetry::layer(routes, "gateway")
 }
 
@@ -259,10 +329,32 @@ pub async fn start(
             .cookie_secure
             .unwrap_or(!config.shared.dev_mode),
         upstream_timeout: Duration::from_secs(config.gateway.upstream_timeout_secs),
+        limits: Arc::new(protect::RateLimits::new(
+            config.gateway.rate_limit_ip_per_min,
+            config.gateway.rate_limit_user_per_min,
+            config.gateway.rate_limit_auth_per_min,
+            config.gateway.trusted_proxies.clone(),
+        )),
     };
     let addr = listener.local_addr()?;
     tracing::info!(%addr, %auth_url, %orders_url, dev_mode = config.shared.dev_mode, "gateway listening");
-    spawn_server(&mut tasks, listener, router(state, site), &shutdown);
+    let limits = state.limits.clone();
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = every_minute.tick() => limits.forget_idle(),
+                () = stop.cancelled() => break,
+            }
+        }
+    });
+    spawn_server(
+        &mut tasks,
+        listener,
+        router(state, site, &config.gateway),
+        &shutdown,
+    );
     Ok(RunningStack {
         addr,
         auth_url,

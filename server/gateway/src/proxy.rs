@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shop_common::problem::problem;
 use shop_common::ApiError;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Largest request body forwarded, in bytes.
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -69,7 +69,7 @@ fn end_to_end_headers(from: &HeaderMap) -> HeaderMap {
 
 /// Headers sent upstream: end-to-end headers less cookies and identity claims, plus
 /// `X-Forwarded-For`.
-fn upstream_headers(from: &HeaderMap, client: Option<SocketAddr>) -> HeaderMap {
+fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> HeaderMap {
     let mut headers = end_to_end_headers(from);
     let drop: Vec<HeaderName> = headers
         .keys()
@@ -83,7 +83,7 @@ fn upstream_headers(from: &HeaderMap, client: Option<SocketAddr>) -> HeaderMap {
         headers.remove(name);
     }
     headers.remove("x-forwarded-for");
-    if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.ip().to_string()).ok()) {
+    if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()) {
         headers.insert("x-forwarded-for", ip);
     }
     headers
@@ -96,12 +96,22 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         return shop_common::problem::not_found().await;
     };
     let (parts, body) = req.into_parts();
+    let mut user = None;
     if access == Access::Bearer {
         let verified = shop_common::extract::bearer_token(&parts)
             .and_then(|t| state.keys.verify(t).map_err(|_| ApiError::Unauthorized));
-        if let Err(e) = verified {
-            return e.into_response();
+        match verified {
+            Ok(identity) => user = Some(identity.user_id),
+            Err(e) => return e.into_response(),
         }
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let client = state.limits.client_ip(peer, &parts.headers);
+    if let Err(refused) = state.limits.check(client, user, &path) {
+        return refused;
     }
     let mut body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
@@ -113,10 +123,6 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
             )
         }
     };
-    let client = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
     let mut headers = upstream_headers(&parts.headers, client);
 
     let cookie_mode = refresh_cookie::wants_cookie(&parts.headers);
@@ -289,7 +295,7 @@ mod tests {
                 HeaderValue::from_static(v),
             );
         }
-        let out = upstream_headers(&h, Some("127.0.0.1:5000".parse().unwrap()));
+        let out = upstream_headers(&h, Some("127.0.0.1".parse().unwrap()));
         let names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
         assert_eq!(out["authorization"], "Bearer t");
         assert_eq!(out["x-request-id"], "abc");

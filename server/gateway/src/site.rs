@@ -11,7 +11,6 @@ use tower_http::services::ServeDir;
 /// `cargo leptos watch`. The app mounts itself into `<body>` (client-side rendering).
 fn shell(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    let boot = format!("import init from '{pkg}.js'; init({{ module_or_path: '{pkg}.wasm' }});");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -24,12 +23,31 @@ fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("{pkg}.css") />
                 <link rel="modulepreload" href=format!("{pkg}.js") />
                 <AutoReload options=options.clone() />
-                <script type="module" inner_html=boot></script>
+                <script type="module" src="/boot.js"></script>
             </head>
             <body>
                 <noscript>"This shop needs JavaScript and WebAssembly."</noscript>
             </body>
         </html>
+    }
+}
+
+/// `GET /boot.js`: the module that loads the app's wasm. A file of its own, not an inline
+/// script, so the Content-Security-Policy needs no `'unsafe-inline'`.
+pub(crate) fn boot_script(
+    options: &LeptosOptions,
+) -> impl Fn() -> std::future::Ready<([(axum::http::HeaderName, &'static str); 1], String)> + Clone
+{
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let body = format!("import init from '{pkg}.js';\ninit({{ module_or_path: '{pkg}.wasm' }});\n");
+    move || {
+        std::future::ready((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            )],
+            body.clone(),
+        ))
     }
 }
 

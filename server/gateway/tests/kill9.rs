@@ -7,6 +7,11 @@ use std::process::{Child, Command, Stdio};
 
 /// Starts the gateway binary on free ports; returns the process and its base URL.
 fn start(data_dir: &std::path::Path) -> (Child, String) {
+    start_with(data_dir, &[])
+}
+
+/// [`start`] with extra environment variables.
+fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gateway"))
         .env("NO_COLOR", "1")
         .env("RUST_LOG", "info")
@@ -18,6 +23,8 @@ fn start(data_dir: &std::path::Path) -> (Child, String) {
         .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
         .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
         .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
+        .env("SHOP_PAYMENT_LATENCY_MS", "0")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -138,6 +145,125 @@ async fn acknowledged_data_survives_kill_9() {
         stock_after.as_i64().unwrap(),
         stock_before.as_i64().unwrap() - 2
     );
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
+
+#[tokio::test]
+async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let http = reqwest::Client::new();
+    // A provider that takes a minute to answer: the kill lands while the order is pending.
+    let (mut first, base) = start_with(
+        dir.path(),
+        &[
+            ("SHOP_PAYMENT_LATENCY_MS", "60000"),
+            ("SHOP_PAYMENT_TIMEOUT_MS", "120000"),
+        ],
+    );
+    let creds = json!({"username": "yann", "password": "a good password"});
+    http.post(format!("{base}/api/auth/register"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap();
+    let tokens: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let stock = |base: String| {
+        let http = http.clone();
+        async move {
+            http.get(format!("{base}/api/products/5"))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()["stock"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let before = stock(base.clone()).await;
+    let paying = tokio::spawn({
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        async move {
+            http.post(format!("{base}/api/orders"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", "interrupted")
+                .json(&json!({"items": [{"product_id": 5, "quantity": 3}]}))
+                .send()
+                .await
+        }
+    });
+    // Wait (at most 10 s) until the order is pending, its stock taken.
+    let mut pending = false;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        let orders: Value = http
+            .get(format!("{base}/api/orders"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if orders["items"][0]["status"] == "pending" {
+            pending = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(pending, "the checkout reached the payment");
+    assert_eq!(stock(base.clone()).await, before - 3);
+
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(
+        paying.await.unwrap().is_err(),
+        "the client saw the connection drop"
+    );
+
+    let (mut second, base) = start(dir.path());
+    assert_eq!(stock(base.clone()).await, before, "the stock came back");
+    let tokens: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    let orders: Value = http
+        .get(format!("{base}/api/orders"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orders["total"], 0, "no half-done order");
+    // The same key now goes through.
+    let retried = http
+        .post(format!("{base}/api/orders"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", "interrupted")
+        .json(&json!({"items": [{"product_id": 5, "quantity": 3}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), 201);
     second.kill().unwrap();
     second.wait().unwrap();
 }

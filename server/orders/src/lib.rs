@@ -120,13 +120,17 @@ impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Opens the database (`{data_dir}/orders.db`) and runs migrations (which seed the catalog).
+/// Opens the database (`{data_dir}/orders.db`), runs migrations (which seed the catalog) and
+/// abandons the `pending` orders a crash left behind (their stock comes back).
 ///
 /// # Errors
 /// A weak secret outside dev mode, or a database that cannot be opened or migrated.
 pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<AppState> {
     let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
+    checkout::recover_pending(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("recovering pending orders: {e}"))?;
     let payments = Arc::new(PaymentProvider::new(settings.payment()));
     let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {

@@ -1,0 +1,239 @@
+//! Protection at the edge: rate limits (the `governor` crate, GCRA), the client's address
+//! (`X-Forwarded-For` believed only from configured proxies), CORS and security headers.
+
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use shop_common::problem::problem;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Auth routes with the stricter per-address limit: where passwords and refresh tokens are
+/// guessed.
+const STRICT_PATHS: &[&str] = &["/api/auth/login", "/api/auth/register", "/api/auth/refresh"];
+
+/// Rate limits, per client address, per user, and stricter per address on [`STRICT_PATHS`].
+pub(crate) struct RateLimits {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_user: DefaultKeyedRateLimiter<i64>,
+    strict_per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    trusted_proxies: Vec<IpAddr>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl RateLimits {
+    /// Limits of `ip_per_min`, `user_per_min` and `strict_per_min` requests a minute (each also
+    /// the burst), trusting `X-Forwarded-For` only from `trusted_proxies`.
+    pub(crate) fn new(
+        ip_per_min: u32,
+        user_per_min: u32,
+        strict_per_min: u32,
+        trusted_proxies: Vec<IpAddr>,
+    ) -> Self {
+        Self {
+            per_ip: RateLimiter::keyed(per_minute(ip_per_min)),
+            per_user: RateLimiter::keyed(per_minute(user_per_min)),
+            strict_per_ip: RateLimiter::keyed(per_minute(strict_per_min)),
+            trusted_proxies,
+        }
+    }
+
+    /// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+    /// address of `X-Forwarded-For` that is not itself a trusted proxy.
+    pub(crate) fn client_ip(
+        &self,
+        peer: Option<SocketAddr>,
+        headers: &HeaderMap,
+    ) -> Option<IpAddr> {
+        let peer = peer?.ip();
+        if !self.trusted_proxies.contains(&peer) {
+            return Some(peer);
+        }
+        let forwarded: Vec<IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        Some(
+            forwarded
+                .into_iter()
+                .rev()
+                .find(|ip| !self.trusted_proxies.contains(ip))
+                .unwrap_or(peer),
+        )
+    }
+
+    /// Checks every limit that applies; `Err` is the 429 to answer.
+    pub(crate) fn check(
+        &self,
+        ip: Option<IpAddr>,
+        user: Option<i64>,
+        path: &str,
+    ) -> Result<(), Response> {
+        let mut wait = None;
+        let now = DefaultClock::default().now();
+        let mut note = |r: Result<(), governor::NotUntil<_>>| {
+            if let Err(not_until) = r {
+                let w = not_until.wait_time_from(now);
+                wait = Some(wait.map_or(w, |old: Duration| old.max(w)));
+            }
+        };
+        if let Some(ip) = ip {
+            note(self.per_ip.check_key(&ip));
+            if STRICT_PATHS.contains(&path) {
+                note(self.strict_per_ip.check_key(&ip));
+            }
+        }
+        if let Some(user) = user {
+            note(self.per_user.check_key(&user));
+        }
+        match wait {
+            None => Ok(()),
+            Some(w) => Err(too_many_requests(w)),
+        }
+    }
+
+    /// Forgets keys whose limits are back to full, so the maps do not grow without bound.
+    pub(crate) fn forget_idle(&self) {
+        self.per_ip.retain_recent();
+        self.per_user.retain_recent();
+        self.strict_per_ip.retain_recent();
+    }
+}
+
+/// 429 `rate_limited` with `Retry-After` in whole seconds (RFC 9110 §10.2.3), at least 1.
+fn too_many_requests(wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut r = problem(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("Too many requests; try again in {} s.", secs.max(1)),
+    );
+    if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// CORS for the listed origins (none: same-origin only, no CORS headers at all).
+pub(crate) fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("x-request-id"),
+            ])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static("x-request-id"),
+                HeaderName::from_static("idempotent-replayed"),
+            ])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// The Content-Security-Policy of every response. The app needs `'wasm-unsafe-eval'` to
+/// compile its WebAssembly; `live_reload` (under `cargo leptos watch`) also allows the inline
+/// reload script and its WebSocket.
+pub(crate) fn content_security_policy(live_reload: bool) -> String {
+    let (script, connect) = if live_reload {
+        (
+            "'self' 'wasm-unsafe-eval' 'unsafe-inline'",
+            "'self' ws: wss:",
+        )
+    } else {
+        ("'self' 'wasm-unsafe-eval'", "'self'")
+    };
+    format!(
+        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
+         connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(trusted: &[&str]) -> RateLimits {
+        RateLimits::new(
+            2,
+            100,
+            1,
+            trusted.iter().map(|t| t.parse().unwrap()).collect(),
+        )
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7, 10.0.0.2"),
+        );
+        let untrusted = limits(&[]);
+        assert_eq!(
+            untrusted.client_ip(Some("10.0.0.1:5000".parse().unwrap()), &h),
+            Some("10.0.0.1".parse().unwrap())
+        );
+        let trusted = limits(&["10.0.0.1", "10.0.0.2"]);
+        assert_eq!(
+            trusted.client_ip(Some("10.0.0.1:5000".parse().unwrap()), &h),
+            Some("203.0.113.7".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_limit_answers_429_with_retry_after() {
+        let l = limits(&[]);
+        let ip = Some("192.0.2.1".parse().unwrap());
+        assert!(l.check(ip, None, "/api/auth/login").is_ok());
+        let refused = l.check(ip, None, "/api/auth/login").unwrap_err();
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            refused.headers()[header::RETRY_AFTER]
+                .to_str()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+                >= 1
+        );
+        // Another address has its own budget.
+        assert!(l
+            .check(Some("192.0.2.2".parse().unwrap()), None, "/api/auth/login")
+            .is_ok());
+    }
+
+    #[test]
+    fn the_policy_allows_wasm_but_no_inline_script_outside_live_reload() {
+        let p = content_security_policy(false);
+        assert!(p.contains("'wasm-unsafe-eval'"));
+        assert!(!p.contains("unsafe-inline"));
+        assert!(content_security_policy(true).contains("unsafe-inline"));
+    }
+}
