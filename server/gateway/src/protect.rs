@@ -71,13 +71,13 @@ impl RateLimits {
         )
     }
 
-    /// Checks every limit that applies; `Err` is the 429 to answer.
+    /// Checks every limit that applies; `Err` holds the longest wait.
     pub(crate) fn check(
         &self,
         ip: Option<IpAddr>,
         user: Option<i64>,
         path: &str,
-    ) -> Result<(), Response> {
+    ) -> Result<(), RateLimited> {
         let mut wait = None;
         let now = DefaultClock::default().now();
         let mut note = |r: Result<(), governor::NotUntil<_>>| {
@@ -97,7 +97,7 @@ impl RateLimits {
         }
         match wait {
             None => Ok(()),
-            Some(w) => Err(too_many_requests(w)),
+            Some(w) => Err(RateLimited(w)),
         }
     }
 
@@ -109,7 +109,17 @@ impl RateLimits {
     }
 }
 
-/// 429 `rate_limited` with `Retry-After` in whole seconds (RFC 9110 §10.2.3), at least 1.
+/// A refused request and how long until it would be allowed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RateLimited(Duration);
+
+impl axum::response::IntoResponse for RateLimited {
+    /// 429 `rate_limited` with `Retry-After` in whole seconds (RFC 9110 §10.2.3), at least 1.
+    fn into_response(self) -> Response {
+        too_many_requests(self.0)
+    }
+}
+
 fn too_many_requests(wait: Duration) -> Response {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let mut r = problem(
@@ -213,7 +223,9 @@ mod tests {
         let l = limits(&[]);
         let ip = Some("192.0.2.1".parse().unwrap());
         assert!(l.check(ip, None, "/api/auth/login").is_ok());
-        let refused = l.check(ip, None, "/api/auth/login").unwrap_err();
+        let refused = axum::response::IntoResponse::into_response(
+            l.check(ip, None, "/api/auth/login").unwrap_err(),
+        );
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(
             refused.headers()[header::RETRY_AFTER]

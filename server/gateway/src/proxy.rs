@@ -111,7 +111,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         .map(|c| c.0);
     let client = state.limits.client_ip(peer, &parts.headers);
     if let Err(refused) = state.limits.check(client, user, &path) {
-        return refused;
+        return refused.into_response();
     }
     let mut body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,

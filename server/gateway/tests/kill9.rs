@@ -233,6 +233,11 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
     );
 
     let (mut second, base) = start(dir.path());
+    // The sweep abandons it once it is older than the payment timeout plus 5 s (at most 10 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while stock(base.clone()).await != before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     assert_eq!(stock(base.clone()).await, before, "the stock came back");
     let tokens: Value = http
         .post(format!("{base}/api/auth/login"))

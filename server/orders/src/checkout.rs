@@ -317,29 +317,38 @@ async fn settle(
     Ok(())
 }
 
-/// At start-up: abandons every `pending` order. The payment provider is called only by a
-/// running checkout, so after a crash (`kill -9` between taking the stock and recording the
-/// payment's outcome) nothing was charged for them; their stock comes back and their
-/// idempotency keys can be used again. Returns how many there were.
-///
-/// Sound while one process owns the database (SQLite); replicas sharing a database would need
-/// an age threshold or a lease instead.
+/// Abandons `pending` orders older than `older_than`: their stock comes back and their
+/// idempotency keys can be used again. A running checkout settles its order within the
+/// payment timeout, so an older pending order was left by a crash (`kill -9` between taking
+/// the stock and recording the payment's outcome), and nothing was charged for it: only a
+/// running checkout calls the provider. Safe with several orders processes on one database.
+/// Returns how many were abandoned.
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn recover_pending(db: &sqlx::SqlitePool) -> Result<usize, OrdersError> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM orders WHERE status = 'pending'")
-        .fetch_all(db)
-        .await?;
+pub(crate) async fn recover_pending(
+    db: &sqlx::SqlitePool,
+    older_than: std::time::Duration,
+) -> Result<usize, OrdersError> {
+    let cutoff = time::OffsetDateTime::now_utc() - older_than;
+    let pending: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, created_at FROM orders WHERE status = 'pending'")
+            .fetch_all(db)
+            .await?;
+    let stale = pending.into_iter().filter(|(_, created)| {
+        time::OffsetDateTime::parse(created, &Rfc3339).map_or(true, |t| t < cutoff)
+    });
     let mut conn = db.acquire().await?;
-    for &id in &ids {
+    let mut count = 0;
+    for (id, _) in stale {
         abandon(&mut conn, id).await?;
+        count += 1;
         tracing::warn!(
             order_id = id,
-            "pending order from before a restart abandoned; stock restored"
+            "stale pending order abandoned; stock restored"
         );
     }
-    Ok(ids.len())
+    Ok(count)
 }
 
 /// The provider never answered: the order goes, its stock comes back.

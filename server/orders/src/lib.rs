@@ -120,17 +120,35 @@ impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Opens the database (`{data_dir}/orders.db`), runs migrations (which seed the catalog) and
-/// abandons the `pending` orders a crash left behind (their stock comes back).
+/// How much longer than the payment timeout an order may stay `pending` before the sweep
+/// abandons it, and how often the sweep runs.
+const STALE_PENDING_MARGIN: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens the database (`{data_dir}/orders.db`), runs migrations (which seed the catalog), and
+/// starts the sweep that abandons `pending` orders a crash left behind (their stock comes back).
 ///
 /// # Errors
 /// A weak secret outside dev mode, or a database that cannot be opened or migrated.
 pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<AppState> {
     let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
-    checkout::recover_pending(&db)
+    let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
+    checkout::recover_pending(&db, stale_after)
         .await
         .map_err(|e| anyhow::anyhow!("recovering pending orders: {e}"))?;
+    let sweeper = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(STALE_PENDING_MARGIN);
+        loop {
+            tick.tick().await;
+            if sweeper.is_closed() {
+                break;
+            }
+            if let Err(e) = checkout::recover_pending(&sweeper, stale_after).await {
+                tracing::warn!(error = %e, "sweeping stale pending orders failed");
+            }
+        }
+    });
     let payments = Arc::new(PaymentProvider::new(settings.payment()));
     let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {
