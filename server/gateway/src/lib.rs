@@ -13,6 +13,7 @@ mod proxy;
 pub mod refresh_cookie;
 pub mod routes;
 mod site;
+mod upstream;
 
 use anyhow::Context;
 use axum::http::{header, HeaderName, HeaderValue};
@@ -41,15 +42,20 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,
 
-    /// Base URL of a separately run auth service, e.g. `http://10.0.0.5:8001`. Unset: the
-    /// gateway runs auth itself on `SHOP_AUTH_ADDR`.
-    #[arg(long, env = "SHOP_AUTH_URL")]
-    pub auth_url: Option<String>,
+    /// Base URLs of separately run auth services, comma-separated, e.g.
+    /// `http://10.0.0.5:8001,http://10.0.0.6:8001`. Empty: the gateway runs auth itself on
+    /// `SHOP_AUTH_ADDR`.
+    #[arg(long, env = "SHOP_AUTH_UPSTREAMS", value_delimiter = ',')]
+    pub auth_upstreams: Vec<String>,
 
-    /// Base URL of a separately run orders service. Unset: the gateway runs orders itself on
-    /// `SHOP_ORDERS_ADDR`.
-    #[arg(long, env = "SHOP_ORDERS_URL")]
-    pub orders_url: Option<String>,
+    /// Base URLs of separately run orders services, comma-separated. Empty: the gateway runs
+    /// orders itself on `SHOP_ORDERS_ADDR`.
+    #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]
+    pub orders_upstreams: Vec<String>,
+
+    /// How often each upstream's `/health/ready` is checked, in milliseconds.
+    #[arg(long, env = "SHOP_HEALTH_CHECK_INTERVAL_MS", default_value_t = 2000)]
+    pub health_check_interval_ms: u64,
 
     /// Longest wait for an upstream's answer, in seconds.
     #[arg(long, env = "SHOP_UPSTREAM_TIMEOUT_SECS", default_value_t = 15)]
@@ -86,8 +92,9 @@ impl Default for GatewaySettings {
     fn default() -> Self {
         Self {
             leptos_config: PathBuf::from("Leptos.toml"),
-            auth_url: None,
-            orders_url: None,
+            auth_upstreams: Vec::new(),
+            orders_upstreams: Vec::new(),
+            health_check_interval_ms: 2000,
             upstream_timeout_secs: 15,
             cookie_secure: None,
             rate_limit_ip_per_min: 600,
@@ -137,8 +144,8 @@ pub fn site_options(settings: &GatewaySettings) -> anyhow::Result<LeptosOptions>
 pub(crate) struct GatewayState {
     pub(crate) keys: Arc<TokenKeys>,
     pub(crate) client: reqwest::Client,
-    auth_url: Arc<str>,
-    orders_url: Arc<str>,
+    auth: Arc<upstream::Pool>,
+    orders: Arc<upstream::Pool>,
     pub(crate) cookie_secure: bool,
     /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
     pub(crate) upstream_timeout: Duration,
@@ -146,35 +153,52 @@ pub(crate) struct GatewayState {
 }
 
 impl GatewayState {
-    pub(crate) fn upstream(&self, service: routes::Service) -> &str {
+    pub(crate) fn pool(&self, service: routes::Service) -> &upstream::Pool {
         match service {
-            routes::Service::Auth => &self.auth_url,
-            routes::Service::Orders => &self.orders_url,
+            routes::Service::Auth => &self.auth,
+            routes::Service::Orders => &self.orders,
         }
     }
 }
 
+/// `GET /health/ready`: each service's upstreams, their state, breaker and last error.
+/// 200 with `status` `ok` (every service can be reached) or `degraded` (some cannot: only
+/// their routes fail); 503 `unavailable` when none can.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<GatewayState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let services: Vec<(&str, bool, Vec<upstream::MemberReport>)> = [&state.auth, &state.orders]
+        .iter()
+        .map(|p| (p.service.name(), p.any_available(), p.report()))
+        .collect();
+    let up = services
+        .iter()
+        .filter(|(_, available, _)| *available)
+        .count();
+    let (code, status) = match up {
+        n if n == services.len() => (axum::http::StatusCode::OK, "ok"),
+        0 => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        _ => (axum::http::StatusCode::OK, "degraded"),
+    };
+    let services: serde_json::Map<String, serde_json::Value> = services
+        .into_iter()
+        .map(|(name, available, upstreams)| {
+            (
+                name.to_owned(),
+                serde_json::json!({ "available": available, "upstreams": upstreams }),
+            )
+        })
+        .collect();
+    (
+        code,
+        axum::Json(serde_json::json!({ "status": status, "services": services })),
+    )
+        .into_response()
+}
+
 /// The gateway's routes: `/api/*`, health, and the site.
 fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) -> Router {
-    let ready_state = state.clone();
-    let ready: shop_common::health::ReadyCheck = Arc::new(move || {
-        let s = ready_state.clone();
-        Box::pin(async move {
-            let check = |base: Arc<str>| {
-                let client = s.client.clone();
-                async move {
-                    client
-                        .get(format!("{base}/health/ready"))
-                        .timeout(Duration::from_secs(2))
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status().is_success())
-                }
-            };
-            let (a, o) = tokio::join!(check(s.auth_url.clone()), check(s.orders_url.clone()));
-            a && o
-        })
-    });
     let mut api = Router::new()
         .route("/api", any(shop_common::problem::not_found))
         .route("/api/{*path}", any(proxy::api))
@@ -188,8 +212,12 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
     let hsts = state.cookie_secure;
     let csp = protect::content_security_policy(std::env::var_os("LEPTOS_WATCH").is_some());
     let mut routes = api
+        .route("/health/ready", axum::routing::get(ready))
         .with_state(state)
-        .merge(shop_common::health::router(ready))
+        .route(
+            "/health/live",
+            axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
         .route("/boot.js", axum::routing::get(site::boot_script(&site)))
         .fallback_service(site::service(site));
     let headers = [
@@ -228,10 +256,10 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
 pub struct RunningStack {
     /// The gateway's address.
     pub addr: SocketAddr,
-    /// Base URL of the auth service in use.
-    pub auth_url: String,
-    /// Base URL of the orders service in use.
-    pub orders_url: String,
+    /// Base URLs of the auth services in use.
+    pub auth_upstreams: Vec<String>,
+    /// Base URLs of the orders services in use.
+    pub orders_upstreams: Vec<String>,
     tasks: JoinSet<anyhow::Result<()>>,
     shutdown: CancellationToken,
 }
@@ -265,22 +293,27 @@ fn spawn_server(
     tasks.spawn(async move { Ok(shop_common::serve::serve(listener, router, stop).await?) });
 }
 
-/// The base URL of a service: `configured` if given, else that of the service built by `app`
+/// The base URLs of a service: `configured` if any, else that of the service built by `app`
 /// and started in this process on `addr`.
-async fn upstream(
-    configured: Option<&str>,
+async fn upstreams(
+    configured: &[String],
     addr: &str,
     app: impl std::future::Future<Output = anyhow::Result<Router>>,
     tasks: &mut JoinSet<anyhow::Result<()>>,
     shutdown: &CancellationToken,
-) -> anyhow::Result<String> {
-    if let Some(url) = configured {
-        return Ok(url.trim_end_matches('/').to_owned());
+) -> anyhow::Result<Vec<String>> {
+    let configured: Vec<String> = configured
+        .iter()
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .collect();
+    if !configured.is_empty() {
+        return Ok(configured);
     }
     let listener = shop_common::serve::bind(addr).await?;
     let url = format!("http://{}", listener.local_addr()?);
     spawn_server(tasks, listener, app.await?, shutdown);
-    Ok(url)
+    Ok(vec![url])
 }
 
 /// Starts the gateway on `listener` and, for each service without a configured URL, that
@@ -297,8 +330,8 @@ pub async fn start(
     // Leptos renders the app shell on the tokio runtime; a second call finds it set already.
     let _ = any_spawner::Executor::init_tokio();
     let mut tasks = JoinSet::new();
-    let auth_url = upstream(
-        config.gateway.auth_url.as_deref(),
+    let auth_upstreams = upstreams(
+        &config.gateway.auth_upstreams,
         &config.auth.auth_addr,
         shop_auth::app(&config.shared, &config.auth),
         &mut tasks,
@@ -306,8 +339,8 @@ pub async fn start(
     )
     .await
     .context("auth")?;
-    let orders_url = upstream(
-        config.gateway.orders_url.as_deref(),
+    let orders_upstreams = upstreams(
+        &config.gateway.orders_upstreams,
         &config.orders.orders_addr,
         shop_orders::app(&config.shared, &config.orders),
         &mut tasks,
@@ -322,8 +355,11 @@ pub async fn start(
     let state = GatewayState {
         keys: Arc::new(TokenKeys::from_secret(&config.shared.jwt_secret()?)),
         client,
-        auth_url: auth_url.clone().into(),
-        orders_url: orders_url.clone().into(),
+        auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams)),
+        orders: Arc::new(upstream::Pool::new(
+            routes::Service::Orders,
+            &orders_upstreams,
+        )),
         cookie_secure: config
             .gateway
             .cookie_secure
@@ -337,7 +373,22 @@ pub async fn start(
         )),
     };
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, %auth_url, %orders_url, dev_mode = config.shared.dev_mode, "gateway listening");
+    let interval = Duration::from_millis(config.gateway.health_check_interval_ms.max(50));
+    for pool in [state.auth.clone(), state.orders.clone()] {
+        tokio::spawn(upstream::check_forever(
+            pool,
+            state.client.clone(),
+            interval,
+            shutdown.clone(),
+        ));
+    }
+    tracing::info!(
+        %addr,
+        auth = %auth_upstreams.join(","),
+        orders = %orders_upstreams.join(","),
+        dev_mode = config.shared.dev_mode,
+        "gateway listening"
+    );
     let limits = state.limits.clone();
     let stop = shutdown.clone();
     tokio::spawn(async move {
@@ -357,8 +408,8 @@ pub async fn start(
     );
     Ok(RunningStack {
         addr,
-        auth_url,
-        orders_url,
+        auth_upstreams,
+        orders_upstreams,
         tasks,
         shutdown,
     })

@@ -10,11 +10,12 @@ use crate::routes::{self, Access, Service};
 use crate::GatewayState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shop_common::problem::problem;
 use shop_common::ApiError;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 /// Largest request body forwarded, in bytes.
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -152,23 +153,23 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         }
     }
 
-    let upstream = format!(
-        "{}{}",
-        state.upstream(service),
-        parts
-            .uri
-            .path_and_query()
-            .map_or(path.as_str(), |p| p.as_str())
-    );
-    let request = state
-        .client
-        .request(parts.method.clone(), upstream)
-        .headers(headers)
-        .body(body);
-    let answer = match tokio::time::timeout(state.upstream_timeout, request.send()).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return upstream_error(service, &e),
-        Err(_) => return upstream_timeout(service),
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or(path.clone(), |p| p.as_str().to_owned());
+    let idempotent = matches!(parts.method, Method::GET | Method::HEAD)
+        || (parts.method == Method::POST && parts.headers.contains_key("idempotency-key"));
+    let sent = Attempt {
+        state: &state,
+        service,
+        method: &parts.method,
+        path_and_query: &path_and_query,
+        headers: &headers,
+        body: &body,
+    };
+    let answer = match sent.send(idempotent).await {
+        Ok(answer) => answer,
+        Err(response) => return response,
     };
     let status = answer.status();
     let headers = end_to_end_headers(answer.headers());
@@ -197,6 +198,141 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         response = with_cookies(response, clear(&state));
     }
     response
+}
+
+/// Most retries of one request (each on another upstream).
+const MAX_RETRIES: usize = 2;
+/// First retry back-off; doubled each time, capped at [`MAX_BACKOFF`], with full jitter.
+const BASE_BACKOFF: Duration = Duration::from_millis(25);
+const MAX_BACKOFF: Duration = Duration::from_millis(400);
+
+/// One request to a service, tried on its upstreams.
+struct Attempt<'a> {
+    state: &'a GatewayState,
+    service: Service,
+    method: &'a Method,
+    path_and_query: &'a str,
+    headers: &'a HeaderMap,
+    body: &'a axum::body::Bytes,
+}
+
+/// Why a try did not give an answer to pass on.
+enum Failure {
+    Timeout,
+    Transport(reqwest::Error),
+    /// An answer worth retrying elsewhere (502, 504, or 503 without `Retry-After`).
+    Answer(reqwest::Response),
+}
+
+impl Attempt<'_> {
+    /// Sends to an available upstream; for an `idempotent` request, on a transport error, a
+    /// timeout or a 502/503/504, retries on another available upstream after a jittered
+    /// back-off, while the retry budget lasts. Every upstream out: 503 at once.
+    async fn send(&self, idempotent: bool) -> Result<reqwest::Response, Response> {
+        let pool = self.state.pool(self.service);
+        let mut tried = Vec::new();
+        let mut last = None;
+        loop {
+            let Some(i) = pool.pick(&tried) else {
+                return Err(match last {
+                    Some(failure) => self.failure_response(failure),
+                    None => service_unavailable(self.service),
+                });
+            };
+            tried.push(i);
+            let failure = match self.try_once(pool, i).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let retry = idempotent
+                && tried.len() <= MAX_RETRIES
+                && tried.len() < pool.len()
+                && pool.may_retry();
+            if !retry {
+                return Err(self.failure_response(failure));
+            }
+            last = Some(failure);
+            let cap = BASE_BACKOFF
+                .saturating_mul(1 << (tried.len() - 1))
+                .min(MAX_BACKOFF);
+            tokio::time::sleep(cap.mul_f64(rand::random::<f64>())).await;
+        }
+    }
+
+    async fn try_once(
+        &self,
+        pool: &crate::upstream::Pool,
+        i: usize,
+    ) -> Result<reqwest::Response, Failure> {
+        let url = format!("{}{}", pool.member(i).url, self.path_and_query);
+        let request = self
+            .state
+            .client
+            .request(self.method.clone(), url)
+            .headers(self.headers.clone())
+            .body(self.body.clone());
+        match tokio::time::timeout(self.state.upstream_timeout, request.send()).await {
+            Err(_) => {
+                pool.failed(i, "timed out".to_owned());
+                Err(Failure::Timeout)
+            }
+            Ok(Err(e)) => {
+                pool.failed(i, crate::upstream::describe(&e));
+                Err(Failure::Transport(e))
+            }
+            Ok(Ok(answer)) => {
+                let status = answer.status();
+                // A 503 is a live service refusing on purpose (payments down, database busy).
+                if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+                    pool.failed(i, format!("answered {status}"));
+                } else {
+                    pool.succeeded(i);
+                }
+                let worth_retrying = matches!(
+                    status,
+                    StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+                ) || (status == StatusCode::SERVICE_UNAVAILABLE
+                    && !answer.headers().contains_key(header::RETRY_AFTER));
+                if worth_retrying {
+                    Err(Failure::Answer(answer))
+                } else {
+                    Ok(answer)
+                }
+            }
+        }
+    }
+
+    fn failure_response(&self, failure: Failure) -> Response {
+        match failure {
+            Failure::Timeout => upstream_timeout(self.service),
+            Failure::Transport(e) => upstream_error(self.service, &e),
+            Failure::Answer(answer) => {
+                let status = answer.status();
+                let headers = end_to_end_headers(answer.headers());
+                let mut r = Response::new(Body::from_stream(answer.bytes_stream()));
+                *r.status_mut() = status;
+                *r.headers_mut() = headers;
+                r
+            }
+        }
+    }
+}
+
+/// 503 `service_unavailable` naming the service, with `Retry-After`: every upstream is out.
+fn service_unavailable(service: Service) -> Response {
+    let mut r = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+        format!(
+            "The {} service is unavailable; try again shortly.",
+            service.name()
+        ),
+    );
+    let secs = crate::upstream::OPEN_FOR.as_secs().max(1).to_string();
+    if let Ok(v) = HeaderValue::from_str(&secs) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
 }
 
 fn clear(state: &GatewayState) -> Vec<HeaderValue> {
@@ -252,17 +388,7 @@ fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
     }
     tracing::warn!(service = service.name(), error = %e, "upstream call failed");
     if e.is_connect() {
-        let mut r = problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            format!(
-                "The {} service is unavailable; try again shortly.",
-                service.name()
-            ),
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        return r;
+        return service_unavailable(service);
     }
     problem(
         StatusCode::BAD_GATEWAY,

@@ -39,7 +39,8 @@ async fn a_customer_shops_end_to_end_through_the_gateway() {
 #[tokio::test]
 async fn protected_routes_are_refused_at_the_gateway_before_any_upstream_call() {
     // The orders upstream is a closed port: a 401 proves the gateway answered by itself.
-    let app = spawn_stack(|c| c.gateway.orders_url = Some("http://127.0.0.1:9".to_owned())).await;
+    let app =
+        spawn_stack(|c| c.gateway.orders_upstreams = vec!["http://127.0.0.1:9".to_owned()]).await;
     let r = app.get("/api/cart").await;
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"shop\"");
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
@@ -242,16 +243,42 @@ async fn the_app_shell_is_served_for_client_routes_and_missing_files_are_404() {
 }
 
 #[tokio::test]
-async fn the_gateway_is_ready_when_its_upstreams_are() {
+async fn readiness_reports_each_upstream_and_a_dead_one_degrades_only_its_service() {
     let app = spawn_stack(|_| {}).await;
     assert_eq!(app.get("/health/live").await.status(), StatusCode::OK);
-    assert_eq!(app.get("/health/ready").await.status(), StatusCode::OK);
-    let degraded =
-        spawn_stack(|c| c.gateway.auth_url = Some("http://127.0.0.1:9".to_owned())).await;
+    let r = app.get("/health/ready").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let ready: Value = r.json().await.unwrap();
+    assert_eq!(ready["status"], "ok");
     assert_eq!(
-        degraded.get("/health/ready").await.status(),
-        StatusCode::SERVICE_UNAVAILABLE
+        ready["services"]["orders"]["upstreams"][0]["breaker"],
+        "closed"
     );
+
+    let degraded = spawn_stack(|c| {
+        c.gateway.auth_upstreams = vec!["http://127.0.0.1:9".to_owned()];
+        c.gateway.health_check_interval_ms = 100;
+    })
+    .await;
+    let report = support::poll(|| async {
+        let r: Value = degraded.get("/health/ready").await.json().await.unwrap();
+        (r["status"] == "degraded").then_some(r)
+    })
+    .await;
+    let auth = &report["services"]["auth"];
+    assert_eq!(auth["available"], false);
+    assert_eq!(auth["upstreams"][0]["state"], "down");
+    assert!(auth["upstreams"][0]["last_error"].is_string());
+    assert_eq!(report["services"]["orders"]["available"], true);
+    // Auth is down: its routes answer 503 at once; the catalog still works.
+    let r = degraded
+        .post_json(
+            "/api/auth/login",
+            &json!({"username": "a", "password": "b"}),
+        )
+        .await;
+    assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
+    assert_eq!(degraded.get("/api/products").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]

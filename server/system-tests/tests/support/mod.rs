@@ -293,3 +293,22 @@ pub async fn wait_for_event(
         .await
         .expect("the event arrives in time")
 }
+
+/// Calls `check` until it gives `Some`, at most for 15 s (a bounded wait on observable state).
+pub async fn poll<T, F, Fut>(mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the condition never came true"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,305 @@
+//! Upstream pools: the addresses of each service, which of them can take a request now, and the
+//! retry budget.
+//!
+//! Each member has a circuit breaker (the `failsafe` crate): after
+//! [`FAILURES_TO_OPEN`] failures in a row (a connection error, a timeout, or a 5xx answer other
+//! than a 503, which a service sends on purpose while it is alive) it opens for
+//! [`OPEN_FOR`] and then lets trial requests through (half-open). An active check of
+//! `GET /health/ready` every `SHOP_HEALTH_CHECK_INTERVAL_MS` takes a member out while it fails
+//! and closes its breaker again when it answers. A service whose members are all out is
+//! "open": its routes answer 503 at once.
+
+use crate::routes::Service;
+use failsafe::{backoff, failure_policy, Instrument, StateMachine};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::Serialize;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Failures in a row that open a member's breaker.
+pub(crate) const FAILURES_TO_OPEN: u32 = 3;
+/// How long an open breaker stays open before trial requests.
+pub(crate) const OPEN_FOR: Duration = Duration::from_secs(5);
+/// Retries allowed per second and service, over all requests: the retry budget.
+const RETRIES_PER_SEC: u32 = 10;
+
+/// A member's breaker state, as reported by `/health/ready`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum BreakerState {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+/// Records the breaker's transitions.
+#[derive(Clone)]
+struct Recorder(Arc<Mutex<BreakerState>>);
+
+impl Instrument for Recorder {
+    fn on_call_rejected(&self) {}
+    fn on_open(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::Open;
+    }
+    fn on_half_open(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::HalfOpen;
+    }
+    fn on_closed(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::Closed;
+    }
+}
+
+type Breaker = StateMachine<failure_policy::ConsecutiveFailures<backoff::Constant>, Recorder>;
+
+/// One address of a service.
+pub(crate) struct Member {
+    pub(crate) url: Arc<str>,
+    breaker: Breaker,
+    state: Recorder,
+    /// Result of the last active health check (true until the first one says otherwise).
+    healthy: AtomicBool,
+    last_error: Mutex<Option<String>>,
+    requests: AtomicU64,
+}
+
+/// What `/health/ready` shows of a member.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MemberReport {
+    pub(crate) url: String,
+    /// `up` or `down` (by the active check).
+    pub(crate) state: &'static str,
+    pub(crate) breaker: BreakerState,
+    pub(crate) last_error: Option<String>,
+    /// Requests sent to it so far.
+    pub(crate) requests: u64,
+}
+
+/// The members of one service.
+pub(crate) struct Pool {
+    pub(crate) service: Service,
+    members: Vec<Member>,
+    next: AtomicUsize,
+    retry_budget: DefaultDirectRateLimiter,
+}
+
+impl Pool {
+    /// A pool of `urls` (at least one).
+    pub(crate) fn new(service: Service, urls: &[String]) -> Self {
+        let members = urls
+            .iter()
+            .map(|u| {
+                let state = Recorder(Arc::new(Mutex::new(BreakerState::Closed)));
+                let policy = failure_policy::consecutive_failures(
+                    FAILURES_TO_OPEN,
+                    backoff::constant(OPEN_FOR),
+                );
+                Member {
+                    url: u.trim_end_matches('/').into(),
+                    breaker: StateMachine::new(policy, state.clone()),
+                    state,
+                    healthy: AtomicBool::new(true),
+                    last_error: Mutex::new(None),
+                    requests: AtomicU64::new(0),
+                }
+            })
+            .collect();
+        let budget = Quota::per_second(NonZeroU32::new(RETRIES_PER_SEC).unwrap_or(NonZeroU32::MIN));
+        Self {
+            service,
+            members,
+            next: AtomicUsize::new(0),
+            retry_budget: RateLimiter::direct(budget),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub(crate) fn member(&self, i: usize) -> &Member {
+        &self.members[i]
+    }
+
+    fn available(&self, i: usize) -> bool {
+        let m = &self.members[i];
+        m.healthy.load(Ordering::Relaxed) && m.breaker.is_call_permitted()
+    }
+
+    /// The next member to try, round robin over the available ones not in `tried`.
+    pub(crate) fn pick(&self, tried: &[usize]) -> Option<usize> {
+        let n = self.members.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .map(|k| (start + k) % n)
+            .find(|i| !tried.contains(i) && self.available(*i))
+            .inspect(|i| {
+                self.members[*i].requests.fetch_add(1, Ordering::Relaxed);
+            })
+    }
+
+    /// Whether any member can take a request (the service's breaker is not open).
+    pub(crate) fn any_available(&self) -> bool {
+        (0..self.members.len()).any(|i| {
+            let m = &self.members[i];
+            m.healthy.load(Ordering::Relaxed)
+                && *m.state.0.lock().unwrap_or_else(|p| p.into_inner()) != BreakerState::Open
+        })
+    }
+
+    /// A request to member `i` went through.
+    pub(crate) fn succeeded(&self, i: usize) {
+        self.members[i].breaker.on_success();
+    }
+
+    /// A request to member `i` failed for `reason`.
+    pub(crate) fn failed(&self, i: usize, reason: String) {
+        let m = &self.members[i];
+        m.breaker.on_error();
+        *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+    }
+
+    /// Takes one retry from the budget; `false` when it is spent.
+    pub(crate) fn may_retry(&self) -> bool {
+        self.retry_budget.check().is_ok()
+    }
+
+    /// Records an active health check of member `i`.
+    pub(crate) fn checked(&self, i: usize, result: Result<(), String>) {
+        let m = &self.members[i];
+        match result {
+            Ok(()) => {
+                m.healthy.store(true, Ordering::Relaxed);
+                m.breaker.reset();
+            }
+            Err(reason) => {
+                if m.healthy.swap(false, Ordering::Relaxed) {
+                    tracing::warn!(service = self.service.name(), upstream = %m.url, %reason, "upstream down");
+                }
+                *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+            }
+        }
+    }
+
+    /// The state of every member.
+    pub(crate) fn report(&self) -> Vec<MemberReport> {
+        self.members
+            .iter()
+            .map(|m| MemberReport {
+                url: m.url.to_string(),
+                state: if m.healthy.load(Ordering::Relaxed) {
+                    "up"
+                } else {
+                    "down"
+                },
+                breaker: *m.state.0.lock().unwrap_or_else(|p| p.into_inner()),
+                last_error: m
+                    .last_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone(),
+                requests: m.requests.load(Ordering::Relaxed),
+            })
+            .collect()
+    }
+}
+
+/// Checks every member of `pool` every `interval` until `stop` is cancelled.
+pub(crate) async fn check_forever(
+    pool: Arc<Pool>,
+    client: reqwest::Client,
+    interval: Duration,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = stop.cancelled() => return,
+        }
+        let checks = (0..pool.len()).map(|i| {
+            let url = format!("{}/health/ready", pool.member(i).url);
+            let client = client.clone();
+            async move {
+                let result = match client
+                    .get(url)
+                    .timeout(interval.min(Duration::from_secs(2)))
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => Ok(()),
+                    Ok(r) => Err(format!("readiness answered {}", r.status())),
+                    Err(e) => Err(describe(&e)),
+                };
+                (i, result)
+            }
+        });
+        for (i, result) in futures::future::join_all(checks).await {
+            pool.checked(i, result);
+        }
+    }
+}
+
+/// A short description of a transport error, for logs and `/health/ready`.
+pub(crate) fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "connection refused or unreachable".to_owned()
+    } else {
+        "transport error".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(n: usize) -> Pool {
+        let urls: Vec<String> = (0..n)
+            .map(|i| format!("http://127.0.0.1:{}", 9000 + i))
+            .collect();
+        Pool::new(Service::Orders, &urls)
+    }
+
+    #[test]
+    fn requests_take_turns_over_the_members() {
+        let p = pool(2);
+        let picks: Vec<usize> = (0..4).map(|_| p.pick(&[]).unwrap()).collect();
+        assert_eq!(picks.iter().filter(|i| **i == 0).count(), 2);
+        assert_eq!(picks.iter().filter(|i| **i == 1).count(), 2);
+    }
+
+    #[test]
+    fn repeated_failures_take_a_member_out_and_a_health_check_brings_it_back() {
+        let p = pool(2);
+        for _ in 0..FAILURES_TO_OPEN {
+            p.failed(0, "boom".into());
+        }
+        assert!((0..10).all(|_| p.pick(&[]) == Some(1)));
+        assert_eq!(p.report()[0].breaker, BreakerState::Open);
+        p.checked(0, Ok(()));
+        assert_eq!(p.report()[0].breaker, BreakerState::Closed);
+        assert!((0..10).any(|_| p.pick(&[]) == Some(0)));
+    }
+
+    #[test]
+    fn a_service_with_every_member_down_is_unavailable() {
+        let p = pool(2);
+        p.checked(0, Err("down".into()));
+        assert!(p.any_available());
+        p.checked(1, Err("down".into()));
+        assert!(!p.any_available());
+        assert_eq!(p.pick(&[]), None);
+        assert_eq!(p.report()[1].last_error.as_deref(), Some("down"));
+    }
+
+    #[test]
+    fn a_retry_goes_to_another_member() {
+        let p = pool(2);
+        let first = p.pick(&[]).unwrap();
+        assert_ne!(p.pick(&[first]), Some(first));
+        assert_eq!(p.pick(&[0, 1]), None);
+    }
+}
