@@ -1,0 +1,139 @@
+//! The gateway in front of failing upstreams: load shared over two, one killed, a dead service,
+//! its recovery, and a slow one.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use shop_common::config::SharedSettings;
+use shop_orders::OrdersSettings;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::{assert_problem, poll, spawn_stack};
+
+/// An orders service on its own runtime and thread, so killing it drops every connection at
+/// once, as a crashed process would.
+struct Upstream {
+    addr: SocketAddr,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Upstream {
+    fn orders(dir: &Path, port: u16) -> Self {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let dir: PathBuf = dir.to_owned();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+            rt.spawn(async move {
+                let settings = OrdersSettings { payment_success_rate: 1.0, ..OrdersSettings::default() };
+                let app = shop_orders::app(&SharedSettings::dev(&dir), &settings).await.unwrap();
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let _ = shop_common::serve::serve(listener, app, std::future::pending()).await;
+            });
+            let _ = stopped.recv();
+            rt.shutdown_background();
+        });
+        let addr = addr_rx.recv_timeout(Duration::from_secs(30)).expect("the upstream starts");
+        Self { addr, stop: Some(stop), thread: Some(thread) }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn kill(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test]
+async fn two_orders_upstreams_share_the_load_and_one_dies_without_a_failed_get() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut a = Upstream::orders(dir.path(), 0);
+    let b = Upstream::orders(dir.path(), 0);
+    let app = spawn_stack(|c| {
+        c.gateway.orders_upstreams = vec![a.url(), b.url()];
+        c.gateway.health_check_interval_ms = 100;
+    })
+    .await;
+    for i in 0..200 {
+        if i == 100 {
+            a.kill();
+        }
+        let r = app.get("/api/products?per_page=2").await;
+        assert_eq!(r.status(), StatusCode::OK, "request {i}");
+    }
+    let ready: Value = app.get("/health/ready").await.json().await.unwrap();
+    let upstreams = ready["services"]["orders"]["upstreams"].as_array().unwrap();
+    assert!(upstreams.iter().all(|u| u["requests"].as_u64().unwrap() >= 40), "{upstreams:?}");
+    assert_eq!(ready["services"]["orders"]["available"], true);
+}
+
+#[tokio::test]
+async fn a_dead_service_fails_fast_on_its_routes_only_and_recovers_without_a_restart() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut orders = Upstream::orders(dir.path(), 0);
+    let port = orders.addr.port();
+    let app = spawn_stack(|c| {
+        c.gateway.orders_upstreams = vec![orders.url()];
+        c.gateway.health_check_interval_ms = 100;
+    })
+    .await;
+    let token = app.signed_up("rita").await.access_token;
+    assert_eq!(app.get("/api/products").await.status(), StatusCode::OK);
+
+    orders.kill();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let r = app.get("/api/products").await;
+        assert!(started.elapsed() < Duration::from_secs(3), "answered in bounded time");
+        assert!(r.headers().contains_key("retry-after"));
+        let body = assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
+        assert!(body["detail"].as_str().unwrap().contains("orders"));
+        assert_eq!(app.get_as(&token, "/api/auth/me").await.status(), StatusCode::OK, "auth is unaffected");
+    }
+
+    let _back = Upstream::orders(dir.path(), port);
+    poll(|| async { (app.get("/api/products").await.status() == StatusCode::OK).then_some(()) }).await;
+    assert_eq!(app.get_as(&token, "/api/cart").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_slow_upstream_is_a_504_within_the_timeout() {
+    use axum::routing::get;
+    let slow = axum::Router::new()
+        .route("/health/ready", get(|| async { "ok" }))
+        .route(
+            "/api/products",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "too late"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, slow).await });
+    let app = spawn_stack(|c| {
+        c.gateway.orders_upstreams = vec![url];
+        c.gateway.upstream_timeout_secs = 1;
+    })
+    .await;
+    let started = Instant::now();
+    let r = app.get("/api/products").await;
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    assert_problem(r, StatusCode::GATEWAY_TIMEOUT, "upstream_timeout").await;
+    assert_eq!(app.get("/api/auth/login").await.status(), StatusCode::METHOD_NOT_ALLOWED, "auth still answers");
+}
