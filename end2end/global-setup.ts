@@ -18,6 +18,8 @@ const shops: Record<string, Record<string, string>> = {
   SHOP_DECLINING_URL: { SHOP_PAYMENT_SUCCESS_RATE: '0.0' },
   // The payment provider is down: checkout says payments are unavailable.
   SHOP_OUTAGE_URL: { SHOP_PAYMENT_OUTAGE: 'true' },
+  // The orders service is down (nothing listens on port 9): only its routes fail.
+  SHOP_NO_ORDERS_URL: { SHOP_ORDERS_UPSTREAMS: 'http://127.0.0.1:9', SHOP_HEALTH_CHECK_INTERVAL_MS: '200' },
   // Access tokens expire at once (plus the verifier's 5 s leeway).
   SHOP_SHORT_TOKEN_URL: { SHOP_PAYMENT_SUCCESS_RATE: '1.0', SHOP_ACCESS_TOKEN_TTL_SECS: '0' },
 };

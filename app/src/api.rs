@@ -142,6 +142,16 @@ impl PublicApi {
         json(empty(Request::get(&format!("/api/products/{id}")))).await
     }
 
+    /// `GET /health/ready`: which services the gateway can reach. Answers with a report for
+    /// 503 too (every service down).
+    pub async fn health(self) -> Result<api_types::health::ReadyReport, ApiError> {
+        let r = Request::get("/health/ready")
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        r.json().await.map_err(|e| ApiError::Network(e.to_string()))
+    }
+
     /// `GET /api/categories`.
     pub async fn categories(self) -> Result<Vec<Category>, ApiError> {
         json(empty(Request::get("/api/categories"))).await

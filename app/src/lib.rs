@@ -24,10 +24,12 @@ use session::Session;
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    provide_context(components::health::ServiceHealth::start());
     spawn_local(session.resume());
     view! {
         <Router>
             <Nav />
+            <components::health::DegradedBanner />
             <main class="page">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::catalog::CatalogPage />

@@ -8,7 +8,7 @@ export function uniqueName(prefix: string): string {
 export const PASSWORD = 'a long enough password';
 
 /** Base URL of one of the shops started by global-setup.ts. */
-export function shop(name: 'SHOP_URL' | 'SHOP_DECLINING_URL' | 'SHOP_OUTAGE_URL' | 'SHOP_SHORT_TOKEN_URL'): string {
+export function shop(name: 'SHOP_URL' | 'SHOP_DECLINING_URL' | 'SHOP_OUTAGE_URL' | 'SHOP_NO_ORDERS_URL' | 'SHOP_SHORT_TOKEN_URL'): string {
   const url = process.env[name];
   if (!url) throw new Error(`${name} is not set: run the tests through playwright.config.ts`);
   return url;

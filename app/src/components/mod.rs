@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub(crate) mod health;
 pub(crate) mod nav;
 pub(crate) mod protected;
 
@@ -50,6 +51,7 @@ pub(crate) fn AddToCart(
     in_stock: bool,
 ) -> impl IntoView {
     let session = crate::session::use_session();
+    let health = health::use_health();
     let navigate = leptos_router::hooks::use_navigate();
     let status = RwSignal::new(None::<Result<(), ApiError>>);
     let busy = RwSignal::new(false);
@@ -73,7 +75,7 @@ pub(crate) fn AddToCart(
     };
     view! {
         <div class="add-to-cart">
-            <button on:click=click disabled=move || busy.get() || !in_stock>
+            <button on:click=click disabled=move || busy.get() || !in_stock || !health.orders_up()>
                 {if in_stock { "Add to cart" } else { "Sold out" }}
             </button>
             <span role="status">

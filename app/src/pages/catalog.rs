@@ -128,7 +128,8 @@ pub(crate) fn CatalogPage() -> impl IntoView {
                         let class = move || if query.get().category.as_deref() == Some(id.as_str()) { "chip active" } else { "chip" };
                         view! { <A href=move || in_category(Some(link_id.clone())) attr:class=class>{c.name} " (" {c.product_count} ")"</A> }
                     }).collect_view().into_any(),
-                    Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
+                    // The product list below reports the error once.
+                    Err(_) => ().into_any(),
                 })}
             </Transition>
         </nav>

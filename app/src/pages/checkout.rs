@@ -38,6 +38,7 @@ pub(crate) fn CheckoutPage() -> impl IntoView {
 #[component]
 fn CheckoutView() -> impl IntoView {
     let session = use_session();
+    let health = crate::components::health::use_health();
     let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
     let outcome = RwSignal::new(None::<Outcome>);
     let paying = RwSignal::new(false);
@@ -101,7 +102,7 @@ fn CheckoutView() -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <p class="total">"Total: " <strong>{price(c.total_cents, &c.currency)}</strong></p>
-                <button on:click=pay disabled=move || paying.get()>
+                <button on:click=pay disabled=move || paying.get() || !health.orders_up()>
                     {move || if paying.get() { "Paying…".to_owned() } else if declined || unavailable { "Try again".to_owned() } else { "Pay now".to_owned() }}
                 </button>
             }.into_any()

@@ -19,6 +19,7 @@ pub(crate) fn next_path(next: Option<String>) -> String {
 #[component]
 pub(crate) fn LoginPage() -> impl IntoView {
     let session = use_session();
+    let health = crate::components::health::use_health();
     let navigate = use_navigate();
     let query = use_query_map();
     let username = RwSignal::new(String::new());
@@ -56,7 +57,7 @@ pub(crate) fn LoginPage() -> impl IntoView {
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required bind:value=password />
                 {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
-                <button type="submit" disabled=move || busy.get()>
+                <button type="submit" disabled=move || busy.get() || !health.auth_up()>
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>

@@ -33,6 +33,7 @@ fn check(username: &str, email: &str, password: &str) -> Result<(), ApiError> {
 #[component]
 pub(crate) fn RegisterPage() -> impl IntoView {
     let session = use_session();
+    let health = crate::components::health::use_health();
     let navigate = use_navigate();
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -97,7 +98,7 @@ pub(crate) fn RegisterPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="new-password" required bind:value=password />
                 <p class="hint">"At least 8 characters."</p>
                 {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
-                <button type="submit" disabled=move || busy.get()>
+                <button type="submit" disabled=move || busy.get() || !health.auth_up()>
                     {move || if busy.get() { "Creating account…" } else { "Create account" }}
                 </button>
             </form>

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod health;
 pub mod orders;
 mod problem;
 pub mod validate;

@@ -26,19 +26,36 @@ impl Upstream {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let dir: PathBuf = dir.to_owned();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.spawn(async move {
-                let settings = OrdersSettings { payment_success_rate: 1.0, ..OrdersSettings::default() };
-                let app = shop_orders::app(&SharedSettings::dev(&dir), &settings).await.unwrap();
-                let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+                let settings = OrdersSettings {
+                    payment_success_rate: 1.0,
+                    ..OrdersSettings::default()
+                };
+                let app = shop_orders::app(&SharedSettings::dev(&dir), &settings)
+                    .await
+                    .unwrap();
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                    .await
+                    .unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
                 let _ = shop_common::serve::serve(listener, app, std::future::pending()).await;
             });
             let _ = stopped.recv();
             rt.shutdown_background();
         });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(30)).expect("the upstream starts");
-        Self { addr, stop: Some(stop), thread: Some(thread) }
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the upstream starts");
+        Self {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     fn url(&self) -> String {
@@ -78,7 +95,12 @@ async fn two_orders_upstreams_share_the_load_and_one_dies_without_a_failed_get()
     }
     let ready: Value = app.get("/health/ready").await.json().await.unwrap();
     let upstreams = ready["services"]["orders"]["upstreams"].as_array().unwrap();
-    assert!(upstreams.iter().all(|u| u["requests"].as_u64().unwrap() >= 40), "{upstreams:?}");
+    assert!(
+        upstreams
+            .iter()
+            .all(|u| u["requests"].as_u64().unwrap() >= 40),
+        "{upstreams:?}"
+    );
     assert_eq!(ready["services"]["orders"]["available"], true);
 }
 
@@ -99,16 +121,27 @@ async fn a_dead_service_fails_fast_on_its_routes_only_and_recovers_without_a_res
     for _ in 0..20 {
         let started = Instant::now();
         let r = app.get("/api/products").await;
-        assert!(started.elapsed() < Duration::from_secs(3), "answered in bounded time");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "answered in bounded time"
+        );
         assert!(r.headers().contains_key("retry-after"));
         let body = assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
         assert!(body["detail"].as_str().unwrap().contains("orders"));
-        assert_eq!(app.get_as(&token, "/api/auth/me").await.status(), StatusCode::OK, "auth is unaffected");
+        assert_eq!(
+            app.get_as(&token, "/api/auth/me").await.status(),
+            StatusCode::OK,
+            "auth is unaffected"
+        );
     }
 
     let _back = Upstream::orders(dir.path(), port);
-    poll(|| async { (app.get("/api/products").await.status() == StatusCode::OK).then_some(()) }).await;
-    assert_eq!(app.get_as(&token, "/api/cart").await.status(), StatusCode::OK);
+    poll(|| async { (app.get("/api/products").await.status() == StatusCode::OK).then_some(()) })
+        .await;
+    assert_eq!(
+        app.get_as(&token, "/api/cart").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -133,7 +166,15 @@ async fn a_slow_upstream_is_a_504_within_the_timeout() {
     .await;
     let started = Instant::now();
     let r = app.get("/api/products").await;
-    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
     assert_problem(r, StatusCode::GATEWAY_TIMEOUT, "upstream_timeout").await;
-    assert_eq!(app.get("/api/auth/login").await.status(), StatusCode::METHOD_NOT_ALLOWED, "auth still answers");
+    assert_eq!(
+        app.get("/api/auth/login").await.status(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "auth still answers"
+    );
 }
