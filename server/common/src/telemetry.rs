@@ -12,20 +12,37 @@ use tracing::Level;
 /// The request id header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Installs the global subscriber; `RUST_LOG` filters (default `info`). Safe to call twice.
+/// Installs the global subscriber; `RUST_LOG` filters (default `info`). Human-readable lines,
+/// or one JSON object a line with `SHOP_LOG_FORMAT=json`. Safe to call twice.
 pub fn init() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let json = std::env::var("SHOP_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if json {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
-/// Adds request ids and a request span (method, matched route, request id; status and latency
-/// on the response) to `router`. `service` names the process in the span.
+/// Adds `GET /metrics`, request metrics, request ids and a request span (method, matched
+/// route, request id; status and latency on the response) to `router`. `service` names the
+/// process in the span and the metrics.
 pub fn layer<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     service: &'static str,
 ) -> Router<S> {
+    crate::metrics::handle();
     router
+        .route("/metrics", axum::routing::get(crate::metrics::render))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::metrics::record(service, req, next)
+        }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()

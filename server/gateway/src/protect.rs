@@ -97,7 +97,10 @@ impl RateLimits {
         }
         match wait {
             None => Ok(()),
-            Some(w) => Err(RateLimited(w)),
+            Some(w) => {
+                metrics::counter!("rate_limited_total").increment(1);
+                Err(RateLimited(w))
+            }
         }
     }
 

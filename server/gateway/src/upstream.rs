@@ -34,20 +34,42 @@ pub(crate) enum BreakerState {
     HalfOpen,
 }
 
-/// Records the breaker's transitions.
+/// Records the breaker's transitions, and exports them as the gauge
+/// `upstream_breaker_state{service, upstream}` (0 closed, 1 half-open, 2 open).
 #[derive(Clone)]
-struct Recorder(Arc<Mutex<BreakerState>>);
+struct Recorder {
+    state: Arc<Mutex<BreakerState>>,
+    service: &'static str,
+    upstream: Arc<str>,
+}
+
+impl Recorder {
+    fn set(&self, state: BreakerState) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
+        let value = match state {
+            BreakerState::Closed => 0.0,
+            BreakerState::HalfOpen => 1.0,
+            BreakerState::Open => 2.0,
+        };
+        metrics::gauge!("upstream_breaker_state", "service" => self.service, "upstream" => self.upstream.to_string())
+            .set(value);
+    }
+
+    fn get(&self) -> BreakerState {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 impl Instrument for Recorder {
     fn on_call_rejected(&self) {}
     fn on_open(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::Open;
+        self.set(BreakerState::Open);
     }
     fn on_half_open(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::HalfOpen;
+        self.set(BreakerState::HalfOpen);
     }
     fn on_closed(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = BreakerState::Closed;
+        self.set(BreakerState::Closed);
     }
 }
 
@@ -90,13 +112,19 @@ impl Pool {
         let members = urls
             .iter()
             .map(|u| {
-                let state = Recorder(Arc::new(Mutex::new(BreakerState::Closed)));
+                let url: Arc<str> = u.trim_end_matches('/').into();
+                let state = Recorder {
+                    state: Arc::new(Mutex::new(BreakerState::Closed)),
+                    service: service.name(),
+                    upstream: url.clone(),
+                };
+                state.set(BreakerState::Closed);
                 let policy = failure_policy::consecutive_failures(
                     FAILURES_TO_OPEN,
                     backoff::constant(OPEN_FOR),
                 );
                 Member {
-                    url: u.trim_end_matches('/').into(),
+                    url,
                     breaker: StateMachine::new(policy, state.clone()),
                     state,
                     healthy: AtomicBool::new(true),
@@ -143,8 +171,7 @@ impl Pool {
     pub(crate) fn any_available(&self) -> bool {
         (0..self.members.len()).any(|i| {
             let m = &self.members[i];
-            m.healthy.load(Ordering::Relaxed)
-                && *m.state.0.lock().unwrap_or_else(|p| p.into_inner()) != BreakerState::Open
+            m.healthy.load(Ordering::Relaxed) && m.state.get() != BreakerState::Open
         })
     }
 
@@ -156,6 +183,8 @@ impl Pool {
     /// A request to member `i` failed for `reason`.
     pub(crate) fn failed(&self, i: usize, reason: String) {
         let m = &self.members[i];
+        metrics::counter!("upstream_errors_total", "service" => self.service.name(), "upstream" => m.url.to_string())
+            .increment(1);
         m.breaker.on_error();
         *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
     }
@@ -193,7 +222,7 @@ impl Pool {
                 } else {
                     "down"
                 },
-                breaker: *m.state.0.lock().unwrap_or_else(|p| p.into_inner()),
+                breaker: m.state.get(),
                 last_error: m
                     .last_error
                     .lock()

@@ -105,7 +105,16 @@ impl PaymentProvider {
             Err(failsafe::Error::Inner(e)) => Err(e),
             Err(failsafe::Error::Rejected) => Err(PaymentError::BreakerOpen),
         };
-        tracing::info!(amount_cents, ?result, "payment");
+        let outcome = match result {
+            Ok(PaymentOutcome::Approved) => "approved",
+            Ok(PaymentOutcome::Declined) => "declined",
+            Err(PaymentError::ProviderFailed) => "failed",
+            Err(PaymentError::TimedOut) => "timed_out",
+            Err(PaymentError::BreakerOpen) => "breaker_open",
+        };
+        metrics::counter!("payments_total", "outcome" => outcome).increment(1);
+        metrics::gauge!("payment_breaker_open").set(if self.is_available() { 0.0 } else { 1.0 });
+        tracing::info!(amount_cents, outcome, "payment");
         result
     }
 }
