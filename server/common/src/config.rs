@@ -26,6 +26,15 @@ pub struct SharedSettings {
     /// published value that is refused outside dev mode.
     #[arg(long, env = "SHOP_JWT_SECRET", value_parser = parse_secret, hide_env_values = true)]
     pub jwt_secret: Option<SecretString>,
+
+    /// On SIGTERM or Ctrl-C, seconds readiness answers 503 before the listeners stop (time
+    /// for load balancers to notice). Defaults to 0 in dev mode and 3 otherwise.
+    #[arg(long, env = "SHOP_SHUTDOWN_DELAY_SECS")]
+    pub shutdown_delay_secs: Option<u64>,
+
+    /// Longest wait for in-flight requests after the listeners stopped, in seconds.
+    #[arg(long, env = "SHOP_DRAIN_TIMEOUT_SECS", default_value_t = 10)]
+    pub drain_timeout_secs: u64,
 }
 
 fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
@@ -50,6 +59,8 @@ impl SharedSettings {
             dev_mode: true,
             data_dir: data_dir.into(),
             jwt_secret: None,
+            shutdown_delay_secs: None,
+            drain_timeout_secs: 10,
         }
     }
 
@@ -69,6 +80,30 @@ impl SharedSettings {
     }
 }
 
+impl SharedSettings {
+    /// Runs `running` until a shutdown signal, then drains it as configured (see
+    /// [`crate::serve::run_until_signal`]).
+    ///
+    /// # Errors
+    /// What `running` ends with, if it ends by itself.
+    pub async fn run_until_signal(
+        &self,
+        running: impl std::future::Future<Output = anyhow::Result<()>>,
+        stop: tokio_util::sync::CancellationToken,
+    ) -> anyhow::Result<()> {
+        let delay = self
+            .shutdown_delay_secs
+            .unwrap_or(if self.dev_mode { 0 } else { 3 });
+        crate::serve::run_until_signal(
+            running,
+            stop,
+            std::time::Duration::from_secs(delay),
+            std::time::Duration::from_secs(self.drain_timeout_secs),
+        )
+        .await
+    }
+}
+
 fn strong(secret: &SecretString) -> bool {
     let s = secret.expose_secret();
     s.len() >= MIN_SECRET_BYTES && s != DEV_JWT_SECRET
@@ -83,6 +118,7 @@ mod tests {
             dev_mode,
             data_dir: "d".into(),
             jwt_secret: secret.map(|s| SecretString::from(s.to_owned())),
+            ..SharedSettings::dev("d")
         }
     }
 

@@ -25,7 +25,13 @@ pub fn router<S: Clone + Send + Sync + 'static>(ready: ReadyCheck) -> Router<S> 
             get(move || {
                 let ready = ready.clone();
                 async move {
-                    if ready().await {
+                    if crate::serve::is_draining() {
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Json(json!({"status": "draining"})),
+                        )
+                            .into_response()
+                    } else if ready().await {
                         (StatusCode::OK, Json(json!({"status": "ok"}))).into_response()
                     } else {
                         (

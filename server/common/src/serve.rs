@@ -1,8 +1,59 @@
-//! Serving a router on a bound listener until a shutdown signal, finishing in-flight requests.
+//! Serving a router on a bound listener, and shutting down gracefully: on SIGTERM or Ctrl-C
+//! readiness turns to 503 first (so load balancers stop sending), then after a delay the
+//! listeners stop accepting and in-flight requests finish, within a bounded drain time.
 
 use axum::Router;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+static DRAINING: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process is shutting down: readiness answers 503 `draining`.
+pub fn is_draining() -> bool {
+    DRAINING.load(Ordering::Relaxed)
+}
+
+/// Runs `running` (servers that stop when `stop` is cancelled) until it ends or a shutdown
+/// signal comes. On the signal: readiness turns to 503, after `delay` `stop` is cancelled, and
+/// `running` gets `drain` to finish its in-flight requests before this returns anyway.
+///
+/// # Errors
+/// What `running` ends with, if it ends by itself.
+pub async fn run_until_signal(
+    running: impl Future<Output = anyhow::Result<()>>,
+    stop: CancellationToken,
+    delay: Duration,
+    drain: Duration,
+) -> anyhow::Result<()> {
+    tokio::pin!(running);
+    tokio::select! {
+        result = &mut running => return result,
+        () = shutdown_signal() => {}
+    }
+    DRAINING.store(true, Ordering::Relaxed);
+    tracing::info!(
+        delay_secs = delay.as_secs_f64(),
+        "draining: readiness is 503"
+    );
+    tokio::time::sleep(delay).await;
+    stop.cancel();
+    match tokio::time::timeout(drain, running).await {
+        Ok(result) => {
+            tracing::info!("stopped");
+            result
+        }
+        Err(_) => {
+            tracing::warn!(
+                drain_secs = drain.as_secs(),
+                "requests still running after the drain time; exiting"
+            );
+            Ok(())
+        }
+    }
+}
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
 ///

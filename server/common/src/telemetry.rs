@@ -56,7 +56,9 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
                         req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", service, method = %req.method(), route, request_id)
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // The response line already carries the status; no second line for a 5xx.
+                .on_failure(()),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }

@@ -163,7 +163,7 @@ impl GatewayState {
 
 /// `GET /health/ready`: each service's upstreams, their state, breaker and last error.
 /// 200 with `status` `ok` (every service can be reached) or `degraded` (some cannot: only
-/// their routes fail); 503 `unavailable` when none can.
+/// their routes fail); 503 `unavailable` when none can, and 503 `draining` while shutting down.
 async fn ready(
     axum::extract::State(state): axum::extract::State<GatewayState>,
 ) -> axum::response::Response {
@@ -177,6 +177,9 @@ async fn ready(
         .filter(|(_, available, _)| *available)
         .count();
     let (code, status) = match up {
+        _ if shop_common::serve::is_draining() => {
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "draining")
+        }
         n if n == services.len() => (axum::http::StatusCode::OK, "ok"),
         0 => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         _ => (axum::http::StatusCode::OK, "degraded"),

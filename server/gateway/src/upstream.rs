@@ -264,7 +264,13 @@ pub(crate) async fn check_forever(
                 (i, result)
             }
         });
-        for (i, result) in futures::future::join_all(checks).await {
+        let results = futures::future::join_all(checks).await;
+        // While this process drains, services embedded in it report 503 too; they still serve
+        // the requests that arrive until the listeners stop, so their state is kept.
+        if shop_common::serve::is_draining() {
+            continue;
+        }
+        for (i, result) in results {
             pool.checked(i, result);
         }
     }

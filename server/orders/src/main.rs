@@ -16,11 +16,12 @@ async fn main() -> anyhow::Result<()> {
     shop_common::telemetry::init();
     let cli = Cli::parse();
     let listener = shop_common::serve::bind(&cli.orders.orders_addr).await?;
-    shop_orders::run(
+    let stop = tokio_util::sync::CancellationToken::new();
+    let running = shop_orders::run(
         listener,
         &cli.shared,
         &cli.orders,
-        shop_common::serve::shutdown_signal(),
-    )
-    .await
+        stop.clone().cancelled_owned(),
+    );
+    cli.shared.run_until_signal(running, stop).await
 }

@@ -1,5 +1,5 @@
-//! The real gateway binary, killed with SIGKILL and started again on the same data directory,
-//! keeps everything it acknowledged.
+//! The real gateway binary: killed with SIGKILL and started again on the same data directory it
+//! keeps everything it acknowledged; stopped with SIGTERM it drains gracefully.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -271,4 +271,107 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
     assert_eq!(retried.status(), 201);
     second.kill().unwrap();
     second.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_turns_readiness_to_503_then_finishes_in_flight_requests_and_exits() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let http = reqwest::Client::new();
+    let (mut gateway, base) = start_with(
+        dir.path(),
+        &[
+            ("SHOP_SHUTDOWN_DELAY_SECS", "1"),
+            ("SHOP_PAYMENT_LATENCY_MS", "2000"),
+        ],
+    );
+    let creds = json!({"username": "tess", "password": "a good password"});
+    http.post(format!("{base}/api/auth/register"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap();
+    let tokens: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        http.get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // A checkout that is still paying when the signal comes.
+    let paying = tokio::spawn({
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        async move {
+            http.post(format!("{base}/api/orders"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", "in-flight")
+                .json(&json!({"items": [{"product_id": 1, "quantity": 1}]}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let orders: Value = http
+            .get(format!("{base}/api/orders"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if orders["items"][0]["status"] == "pending" || std::time::Instant::now() > deadline {
+            break;
+        }
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &gateway.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    // Readiness says 503 (once the signal is handled) while the listeners still answer.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    let ready = loop {
+        let r = http
+            .get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 503 || std::time::Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
+    // The in-flight checkout completes.
+    assert_eq!(paying.await.unwrap(), 201);
+    // And the process exits by itself, cleanly, within the drain bound.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = gateway.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the gateway did not exit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
 }
