@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A product of the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: i64,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct Product {
 
 /// One page of products: `GET /api/products?category=&q=&sort=&page=&per_page=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductPage {
     pub items: Vec<Product>,
     /// 1-based page number.
@@ -41,6 +43,7 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 
 /// A product category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     /// Slug, e.g. `coffee`; products name it in `category`.
     pub id: String,
@@ -51,6 +54,7 @@ pub struct Category {
 
 /// Orders of `GET /api/products?sort=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProductSort {
     /// Catalog order (by id).
@@ -77,6 +81,7 @@ impl ProductSort {
 
 /// `POST /api/products` body (admins). Amounts in cents; the currency is the catalog's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {
     pub name: String,
@@ -90,6 +95,7 @@ pub struct NewProduct {
 
 /// `PATCH /api/products/{id}` body (admins): only the fields given change.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]

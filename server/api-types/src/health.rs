@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// The readiness report: overall status and, per service, whether any upstream can be reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadyReport {
     /// `ok`, `degraded` (some services cannot be reached), or `unavailable`.
     pub status: String,
@@ -14,6 +15,7 @@ pub struct ReadyReport {
 
 /// One service in [`ReadyReport`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceReady {
     /// Whether the gateway can reach at least one of its upstreams.
     pub available: bool,

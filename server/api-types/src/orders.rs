@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `PUT /api/cart/items/{product_id}` body. `quantity` is validated as a [`crate::validate::Quantity`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetQuantity {
     pub quantity: i64,
@@ -11,6 +12,7 @@ pub struct SetQuantity {
 
 /// One line of the cart, priced from the catalog at read time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartItem {
     pub product_id: i64,
     pub name: String,
@@ -22,6 +24,7 @@ pub struct CartItem {
 
 /// The signed-in user's cart: `GET /api/cart`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cart {
     pub items: Vec<CartItem>,
     /// Sum of the lines' `line_total_cents`.
@@ -32,6 +35,7 @@ pub struct Cart {
 
 /// One requested line of `POST /api/orders`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderLineRequest {
     pub product_id: i64,
@@ -40,6 +44,7 @@ pub struct OrderLineRequest {
 
 /// `POST /api/orders` body. An empty body (or no `items`) checks out the cart.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +54,7 @@ pub struct CreateOrderRequest {
 /// Where an order is in its lifecycle. The allowed transitions are one table in the orders
 /// service (`lifecycle::TRANSITIONS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Created, stock reserved, payment in progress.
@@ -113,6 +119,7 @@ impl OrderStatus {
 
 /// One step of an order's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderEvent {
     pub status: OrderStatus,
     /// RFC 3339, UTC.
@@ -121,6 +128,7 @@ pub struct OrderEvent {
 
 /// `PATCH /api/orders/{id}/status` body (admins).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: OrderStatus,
@@ -128,6 +136,7 @@ pub struct StatusChange {
 
 /// One line of an order, with the name and price it was bought at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderItem {
     pub product_id: i64,
     pub name: String,
@@ -138,6 +147,7 @@ pub struct OrderItem {
 
 /// An order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
     /// The buyer's user id.
@@ -154,6 +164,7 @@ pub struct Order {
 
 /// A page of orders, newest first: `GET /api/orders`, `GET /api/admin/orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderPage {
     pub items: Vec<Order>,
     /// 1-based page number.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// `code` is this API's stable, machine-readable error code (e.g. `out_of_stock`); clients
 /// branch on it, never on `title` or `detail`, which are for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI reference naming the problem type (RFC 9457 §3.1.1): `urn:shop:problem:{code}`.
     #[serde(rename = "type")]

@@ -73,8 +73,9 @@ async fn create_user(
     })
 }
 
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = api_types::auth::RegisterRequest, responses((status = 201, description = "The new user", body = api_types::auth::User), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`username_taken`", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
-async fn register(
+pub(crate) async fn register(
     State(state): State<AppState>,
     Json(body): Json<RegisterRequest>,
 ) -> Result<impl IntoResponse, AuthError> {
@@ -89,8 +90,9 @@ async fn register(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = api_types::auth::LoginRequest, responses((status = 200, description = "An access token and a refresh token (in an HttpOnly cookie instead when the request carries `X-Refresh-Token-Transport: cookie`)", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_credentials`: the same for an unknown user, a wrong password and a disabled account", body = api_types::Problem, content_type = "application/problem+json"), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     Json(body): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
@@ -157,8 +159,9 @@ async fn issue_pair(
 
 /// Rotates a refresh token (RFC 9700 §4.14.2): the presented token is marked used and a
 /// successor in the same family is returned. A used token presented again revokes its family.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 200, description = "A new pair; the presented refresh token stops working", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_refresh_token`: unknown, expired, revoked or reused (which revokes its token family)", body = api_types::Problem, content_type = "application/problem+json"), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
-async fn refresh(
+pub(crate) async fn refresh(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
@@ -192,8 +195,9 @@ async fn refresh(
 
 /// Ends the session of a refresh token (its whole family). Unknown tokens are ignored, as in
 /// RFC 7009 §2.2, so logout is idempotent.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 204, description = "The session of this refresh token has ended (also for unknown tokens)"), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
-async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<StatusCode, AuthError> {
@@ -207,8 +211,12 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer_auth" = [])), responses((status = 200, description = "The signed-in user", body = api_types::auth::User), (status = 401, description = "`unauthorized`: no valid access token", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
-async fn me(State(state): State<AppState>, identity: Identity) -> Result<Json<User>, AuthError> {
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<User>, AuthError> {
     store::active_user(&state.db, identity.user_id)
         .await?
         .map(Json)

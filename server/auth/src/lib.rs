@@ -110,6 +110,15 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     Ok(state)
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(http::register, http::login, http::refresh, http::logout, http::me))]
+struct ApiDoc;
+
+/// The auth service's part of the OpenAPI 3.1 document (paths and the schemas they use).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
 /// The service's routes, with request ids and tracing.
 pub fn router(state: AppState) -> axum::Router {
     shop_common::telemetry::layer(http::router(state), "auth")

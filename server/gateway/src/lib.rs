@@ -8,6 +8,7 @@
 //! - Moves the browser's refresh token into an `HttpOnly` cookie ([`refresh_cookie`]).
 //! - By default runs auth and orders in the same process on their own ports ([`start`]).
 
+pub mod docs;
 mod protect;
 mod proxy;
 pub mod refresh_cookie;
@@ -202,7 +203,22 @@ async fn ready(
 
 /// The gateway's routes: `/api/*`, health, and the site.
 fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) -> Router {
+    let document: Arc<str> = serde_json::to_string(&docs::document())
+        .expect("a serialisable document")
+        .into();
     let mut api = Router::new()
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        document.to_string(),
+                    )
+                }
+            }),
+        )
         .route("/api", any(shop_common::problem::not_found))
         .route("/api/{*path}", any(proxy::api))
         .layer(SetResponseHeaderLayer::if_not_present(

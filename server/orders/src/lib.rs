@@ -159,6 +159,36 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
     })
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        catalog::list_products,
+        catalog::get_product,
+        catalog::list_categories,
+        catalog::create_product,
+        catalog::patch_product,
+        catalog::delete_product,
+        catalog::admin_list_products,
+        cart::get_cart,
+        cart::set_quantity,
+        cart::remove_item,
+        checkout::create_order,
+        orders::list_orders,
+        orders::get_order,
+        orders::cancel_order,
+        orders::order_events,
+        orders::patch_status,
+        orders::admin_list_orders,
+    ),
+    components(schemas(api_types::catalog::ProductSort, api_types::orders::OrderStatus))
+)]
+struct ApiDoc;
+
+/// The orders service's part of the OpenAPI 3.1 document (paths and the schemas they use).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
 /// The service's routes, with request ids and tracing.
 pub fn router(state: AppState) -> axum::Router {
     use axum::routing::{get, patch, post, put};
