@@ -33,6 +33,15 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+/// `POST /api/auth/password` body: change the signed-in user's password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// Answer to a successful login or refresh (RFC 6749 §5.1 shape).
 ///
 /// `refresh_token` is absent when the gateway moved it into a cookie for the browser app.

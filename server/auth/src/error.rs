@@ -15,6 +15,13 @@ pub enum AuthError {
     /// disabled account, so the response does not tell which usernames exist.
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// 429 `too_many_attempts` with `Retry-After`: too many failed sign-ins as this username;
+    /// the wait doubles with each further failure (OWASP Authentication Cheat Sheet).
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: i64 },
+    /// 403 `wrong_password`: the current password given to change it is wrong.
+    #[error("wrong password")]
+    WrongPassword,
     /// 401 `invalid_refresh_token`: unknown, expired, revoked or already used.
     #[error("invalid refresh token")]
     InvalidRefreshToken,
@@ -45,6 +52,23 @@ impl IntoResponse for AuthError {
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
                 "Wrong username or password.".to_owned(),
+            ),
+            AuthError::TooManyAttempts { retry_after_secs } => {
+                let secs = retry_after_secs.max(1);
+                let mut r = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    format!("Too many failed sign-ins; try again in {secs} s."),
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+                    r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                r
+            }
+            AuthError::WrongPassword => problem(
+                StatusCode::FORBIDDEN,
+                "wrong_password",
+                "The current password is wrong.".to_owned(),
             ),
             AuthError::InvalidRefreshToken => problem(
                 StatusCode::UNAUTHORIZED,

@@ -30,6 +30,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/auth/refresh", post(refresh))
         .route("/api/auth/logout", post(logout))
         .route("/api/auth/me", get(me))
+        .route("/api/auth/password", post(change_password))
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
         ))
@@ -81,6 +82,7 @@ pub(crate) async fn register(
 ) -> Result<impl IntoResponse, AuthError> {
     let username = Username::parse(&body.username).map_err(ApiError::from)?;
     let password = NewPassword::parse(&body.password).map_err(ApiError::from)?;
+    not_common(&password)?;
     let email = match body.email.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(Email::parse(raw).map_err(ApiError::from)?),
@@ -90,30 +92,108 @@ pub(crate) async fn register(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = api_types::auth::LoginRequest, responses((status = 200, description = "An access token and a refresh token (in an HttpOnly cookie instead when the request carries `X-Refresh-Token-Transport: cookie`)", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_credentials`: the same for an unknown user, a wrong password and a disabled account", body = api_types::Problem, content_type = "application/problem+json"), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = api_types::auth::LoginRequest, responses((status = 200, description = "An access token and a refresh token (in an HttpOnly cookie instead when the request carries `X-Refresh-Token-Transport: cookie`)", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_credentials`: the same for an unknown user, a wrong password and a disabled account", body = api_types::Problem, content_type = "application/problem+json"), (status = 400, description = "`malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`too_many_attempts` (failed sign-ins as this username; the wait doubles each time, at most 15 min) or `rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`service_unavailable`: the service cannot be reached, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn login(
     State(state): State<AppState>,
     Json(body): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
-    let found = match Username::parse(&body.username) {
-        Ok(name) => store::credentials(&state.db, name.as_str()).await?,
-        Err(_) => None,
+    let now = unix_now();
+    let name = Username::parse(&body.username).ok();
+    // Throttled per username as typed (normalised when valid), whether or not it exists.
+    let key: String = match &name {
+        Some(n) => n.as_str().to_owned(),
+        None => body
+            .username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(64)
+            .collect(),
+    };
+    if let Some(until) = store::blocked_until(&state.db, &key, now).await? {
+        return Err(AuthError::TooManyAttempts {
+            retry_after_secs: until - now,
+        });
+    }
+    let found = match &name {
+        Some(n) => store::credentials(&state.db, n.as_str()).await?,
+        None => None,
     };
     let phc = found.as_ref().map(|c| c.password_hash.clone());
-    let ok = password::verify(SecretString::from(body.password), phc).await?;
+    let password = SecretString::from(body.password);
+    let ok = password::verify(password.clone(), phc).await?;
     match found {
         Some(c) if ok && !c.disabled => {
             tracing::info!(user_id = c.user.id, "login");
+            store::clear_failures(&state.db, &key).await?;
+            if password::needs_rehash(&c.password_hash) {
+                let upgraded = password::hash(password).await?;
+                store::set_password_hash(&state.db, c.user.id, &upgraded).await?;
+                tracing::info!(
+                    user_id = c.user.id,
+                    "password hash upgraded to the current parameters"
+                );
+            }
             let mut conn = state.db.acquire().await?;
             let family = uuid::Uuid::new_v4().to_string();
             Ok(Json(issue_pair(&state, &mut conn, &c.user, &family).await?))
         }
         _ => {
+            store::record_failure(&state.db, &key, now, FREE_FAILURES, MAX_BLOCK_SECS).await?;
             tracing::info!("login refused");
             Err(AuthError::InvalidCredentials)
         }
     }
+}
+
+/// Failed sign-ins allowed before the back-off starts.
+const FREE_FAILURES: i64 = 5;
+/// Longest back-off, in seconds: the real user is never locked out for longer.
+const MAX_BLOCK_SECS: i64 = 15 * 60;
+
+/// Refuses a password from the list of common ones.
+fn not_common(password: &NewPassword) -> Result<(), ApiError> {
+    if password::is_common(password.expose()) {
+        return Err(ApiError::Invalid(api_types::validate::Invalid {
+            field: "password",
+            reason: "is one of the most common passwords; choose another".to_owned(),
+        }));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = api_types::auth::ChangePasswordRequest, security(("bearer_auth" = [])), responses(
+    (status = 204, description = "Changed; every other session of the user has ended"),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "`wrong_password`: the current password is wrong", body = api_types::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation_failed`: the new password breaks a rule or is too common", body = api_types::Problem, content_type = "application/problem+json"),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(body): Json<api_types::auth::ChangePasswordRequest>,
+) -> Result<StatusCode, AuthError> {
+    let new = NewPassword::parse(&body.new_password).map_err(ApiError::from)?;
+    not_common(&new)?;
+    let Some(current) = store::password_hash(&state.db, identity.user_id).await? else {
+        return Err(AuthError::Api(ApiError::Unauthorized));
+    };
+    if !password::verify(SecretString::from(body.current_password), Some(current)).await? {
+        return Err(AuthError::WrongPassword);
+    }
+    let hash = password::hash(SecretString::from(new.expose().to_owned())).await?;
+    store::set_password_hash(&state.db, identity.user_id, &hash).await?;
+    let ended = store::revoke_other_families(
+        &state.db,
+        identity.user_id,
+        &identity.session_id,
+        unix_now(),
+    )
+    .await?;
+    tracing::info!(other_sessions_ended = ended, "password changed");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Hex SHA-256 of a refresh token: what the database stores instead of the token.
@@ -146,7 +226,13 @@ async fn issue_pair(
     .await?;
     let access = state
         .keys
-        .issue(user.id, &user.username, user.role, state.access_ttl)
+        .issue(
+            user.id,
+            &user.username,
+            user.role,
+            family_id,
+            state.access_ttl,
+        )
         .map_err(|e| AuthError::from(anyhow::Error::from(e)))?;
     Ok(TokenResponse {
         access_token: access,

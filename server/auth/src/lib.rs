@@ -111,7 +111,14 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(http::register, http::login, http::refresh, http::logout, http::me))]
+#[openapi(paths(
+    http::register,
+    http::login,
+    http::refresh,
+    http::logout,
+    http::me,
+    http::change_password
+))]
 struct ApiDoc;
 
 /// The auth service's part of the OpenAPI 3.1 document (paths and the schemas they use).

@@ -186,3 +186,96 @@ pub(crate) async fn revoke_family(
     .await?;
     Ok(())
 }
+
+/// The password hash of an enabled user.
+pub(crate) async fn password_hash(
+    db: &SqlitePool,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ? AND disabled = 0")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub(crate) async fn set_password_hash(
+    db: &SqlitePool,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every token family of `user_id` except `keep` (the current session).
+pub(crate) async fn revoke_other_families(
+    db: &SqlitePool,
+    user_id: i64,
+    keep: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(keep)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Until when (Unix seconds) sign-ins as `username` are refused, if they are now.
+pub(crate) async fn blocked_until(
+    db: &SqlitePool,
+    username: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE username = ?")
+            .bind(username)
+            .fetch_optional(db)
+            .await?;
+    Ok(until.filter(|u| *u > now))
+}
+
+/// Counts a failed sign-in as `username`; from the `free`-th failure on, each one blocks the
+/// next attempt for twice as long as the one before (1 s, 2 s, 4 s …), at most `max_secs`.
+pub(crate) async fn record_failure(
+    db: &SqlitePool,
+    username: &str,
+    now: i64,
+    free: i64,
+    max_secs: i64,
+) -> Result<(), sqlx::Error> {
+    let failures: i64 = sqlx::query_scalar(
+        "INSERT INTO login_throttle (username, failures) VALUES (?, 1)
+         ON CONFLICT (username) DO UPDATE SET failures = failures + 1
+         RETURNING failures",
+    )
+    .bind(username)
+    .fetch_one(db)
+    .await?;
+    if failures >= free {
+        let exponent = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
+        let block = 2_i64.pow(exponent).min(max_secs);
+        sqlx::query("UPDATE login_throttle SET blocked_until = ? WHERE username = ?")
+            .bind(now + block)
+            .bind(username)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn clear_failures(db: &SqlitePool, username: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE username = ?")
+        .bind(username)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -37,6 +37,8 @@ pub struct AccessClaims {
     pub exp: i64,
     /// Unique token id.
     pub jti: String,
+    /// Session id: the token family of the refresh token issued with this access token.
+    pub sid: String,
 }
 
 /// Who is calling, as proven by a verified access token.
@@ -45,6 +47,8 @@ pub struct Identity {
     pub user_id: i64,
     pub username: String,
     pub role: Role,
+    /// The session (token family) the token belongs to.
+    pub session_id: String,
 }
 
 impl Identity {
@@ -94,6 +98,7 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+        // `role`, `name`, `jti` and `sid` are required by `AccessClaims` itself.
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
         Self {
@@ -112,6 +117,7 @@ impl TokenKeys {
         user_id: i64,
         username: &str,
         role: Role,
+        session_id: &str,
         ttl: Duration,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -125,6 +131,7 @@ impl TokenKeys {
             nbf: now,
             exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: session_id.to_owned(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -144,6 +151,7 @@ impl TokenKeys {
             user_id,
             username: data.claims.name,
             role: data.claims.role,
+            session_id: data.claims.sid,
         })
     }
 }
@@ -160,7 +168,7 @@ mod tests {
     fn an_issued_token_verifies_to_its_user() {
         let k = keys("a-test-secret-that-is-long-enough-000000");
         let t = k
-            .issue(7, "alice", Role::Admin, Duration::from_secs(60))
+            .issue(7, "alice", Role::Admin, "s1", Duration::from_secs(60))
             .unwrap();
         let id = k.verify(&t).unwrap();
         assert_eq!(
@@ -168,7 +176,8 @@ mod tests {
             Identity {
                 user_id: 7,
                 username: "alice".into(),
-                role: Role::Admin
+                role: Role::Admin,
+                session_id: "s1".into()
             }
         );
     }
@@ -176,7 +185,7 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
         let t = keys("one-secret-one-secret-one-secret-00000")
-            .issue(1, "a", Role::Customer, Duration::from_secs(60))
+            .issue(1, "a", Role::Customer, "s1", Duration::from_secs(60))
             .unwrap();
         assert!(keys("another-secret-another-secret-another-0")
             .verify(&t)
@@ -197,6 +206,7 @@ mod tests {
             nbf: now - 100,
             exp: now - 2 * LEEWAY_SECS as i64,
             jti: "x".into(),
+            sid: "s1".into(),
         };
         let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap();
         assert!(k.verify(&t).is_err());
@@ -206,7 +216,7 @@ mod tests {
     fn an_unsigned_token_is_refused() {
         let k = keys("a-test-secret-that-is-long-enough-000000");
         let t = k
-            .issue(1, "a", Role::Customer, Duration::from_secs(60))
+            .issue(1, "a", Role::Customer, "s1", Duration::from_secs(60))
             .unwrap();
         let payload = t.split('.').nth(1).unwrap();
         // {"alg":"none","typ":"JWT"}

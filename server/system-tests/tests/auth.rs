@@ -276,3 +276,128 @@ async fn health_checks_answer() {
         .unwrap();
     assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
+
+#[tokio::test]
+async fn a_common_password_is_refused() {
+    let app = spawn_auth().await;
+    for common in ["password", "iloveyou", "Qwertyuiop"] {
+        let body = assert_problem(
+            app.register("ursula", common).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(
+            body["detail"].as_str().unwrap().contains("common"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session() {
+    let app = spawn_auth().await;
+    let here = app.signed_up("vera").await;
+    let elsewhere: Value = app
+        .login("vera", "a good password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let change = |current: &str, new: &str| {
+        app.request(reqwest::Method::POST, "/api/auth/password")
+            .bearer_auth(&here.access_token)
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+    };
+    assert_problem(
+        change("not it", "a new good password").await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+    )
+    .await;
+    assert_problem(
+        change("a good password", "password").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        change("a good password", "short").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        change("a good password", "a new good password")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+
+    assert_problem(
+        app.login("vera", "a good password").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    assert_eq!(
+        app.login("vera", "a new good password").await.status(),
+        StatusCode::OK
+    );
+    let other = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": elsewhere["refresh_token"]}),
+        )
+        .await;
+    assert_problem(other, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let this = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": here.refresh_token.unwrap()}),
+        )
+        .await;
+    assert_eq!(this.status(), StatusCode::OK, "this session goes on");
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_back_off_per_username_only() {
+    let app = spawn_auth().await;
+    app.signed_up("walt").await;
+    app.signed_up("xena").await;
+    for _ in 0..5 {
+        assert_problem(
+            app.login("walt", "wrong password").await,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    // Now even the right password waits, with Retry-After.
+    let r = app.login("walt", "a good password").await;
+    assert!(
+        r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    // Another account is not affected; an unknown name backs off the same way.
+    assert_eq!(
+        app.login("xena", "a good password").await.status(),
+        StatusCode::OK
+    );
+    for _ in 0..5 {
+        app.login("nobody-here", "wrong password").await;
+    }
+    assert_problem(
+        app.login("nobody-here", "wrong password").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+}

@@ -12,6 +12,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/refresh"),
     ("post", "/api/auth/logout"),
     ("get", "/api/auth/me"),
+    ("post", "/api/auth/password"),
     ("get", "/api/products"),
     ("post", "/api/products"),
     ("get", "/api/products/{id}"),

@@ -185,6 +185,7 @@ impl TestApp {
                 user_id,
                 &format!("user{user_id}"),
                 Role::Customer,
+                "test-session",
                 Duration::from_secs(600),
             )
             .unwrap()
@@ -193,7 +194,13 @@ impl TestApp {
     /// An access token of an admin (user id 1000).
     pub fn admin_token(&self) -> String {
         self.keys
-            .issue(1000, "boss", Role::Admin, Duration::from_secs(600))
+            .issue(
+                1000,
+                "boss",
+                Role::Admin,
+                "admin-session",
+                Duration::from_secs(600),
+            )
             .unwrap()
     }
 
