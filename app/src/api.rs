@@ -197,6 +197,21 @@ impl AuthedApi {
         json(empty(self.bearer(Request::get("/api/auth/me")))).await
     }
 
+    /// `POST /api/auth/password`: every other session of the user ends.
+    pub async fn change_password(
+        &self,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), ApiError> {
+        let body = api_types::auth::ChangePasswordRequest {
+            current_password: current_password.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        send(self.bearer(Request::post("/api/auth/password")).json(&body))
+            .await
+            .map(drop)
+    }
+
     /// `GET /api/cart`.
     pub async fn cart(&self) -> Result<Cart, ApiError> {
         json(empty(self.bearer(Request::get("/api/cart")))).await

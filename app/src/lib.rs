@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/checkout") view=pages::checkout::CheckoutPage />
                     <Route path=path!("/orders") view=pages::orders::OrdersPage />
                     <Route path=path!("/orders/:id") view=pages::orders::OrderPage />
+                    <Route path=path!("/account") view=pages::account::AccountPage />
                     <Route path=path!("/admin/orders") view=pages::admin::AdminOrdersPage />
                     <Route path=path!("/admin/products") view=pages::admin::AdminProductsPage />
                 </Routes>

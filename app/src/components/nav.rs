@@ -32,6 +32,7 @@ pub(crate) fn Nav() -> impl IntoView {
                             <A href="/admin/products">"Products"</A>
                         })}
                         <span class="who">"Signed in as " <strong>{user.username}</strong></span>
+                        <A href="/account">"Account"</A>
                         <button class="link" on:click=sign_out.clone()>"Sign out"</button>
                     }.into_any(),
                     None => view! {

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod cart;
 pub(crate) mod catalog;
