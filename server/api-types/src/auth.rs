@@ -101,3 +101,18 @@ pub struct User {
     /// RFC 3339, UTC.
     pub created_at: String,
 }
+
+/// One of my sessions (a sign-in on some device): `GET /api/auth/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC: the sign-in or the last refresh.
+    pub last_used_at: String,
+    /// The browser or client that signed in, as it said (`User-Agent`).
+    pub user_agent: Option<String>,
+    /// Whether this is the session of the access token making the request.
+    pub current: bool,
+}

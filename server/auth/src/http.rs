@@ -31,6 +31,13 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/auth/logout", post(logout))
         .route("/api/auth/me", get(me))
         .route("/api/auth/password", post(change_password))
+        .route("/api/auth/sessions", get(list_sessions))
+        .route(
+            "/api/auth/sessions/{id}",
+            axum::routing::delete(delete_session),
+        )
+        .route("/api/auth/logout-all", post(logout_all))
+        .route("/internal/revocations", get(revocation_feed))
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
         ))
@@ -96,6 +103,7 @@ pub(crate) async fn register(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
     let now = unix_now();
@@ -135,9 +143,23 @@ pub(crate) async fn login(
                     "password hash upgraded to the current parameters"
                 );
             }
-            let mut conn = state.db.acquire().await?;
+            let user_agent = headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(200).collect::<String>());
             let family = uuid::Uuid::new_v4().to_string();
-            Ok(Json(issue_pair(&state, &mut conn, &c.user, &family).await?))
+            let mut tx = state.db.begin().await?;
+            store::create_session(
+                &mut tx,
+                &family,
+                c.user.id,
+                &now_rfc3339(),
+                user_agent.as_deref(),
+            )
+            .await?;
+            let pair = issue_pair(&state, &mut tx, &c.user, &family).await?;
+            tx.commit().await?;
+            Ok(Json(pair))
         }
         _ => {
             store::record_failure(&state.db, &key, now, FREE_FAILURES, MAX_BLOCK_SECS).await?;
@@ -177,6 +199,7 @@ pub(crate) async fn change_password(
 ) -> Result<StatusCode, AuthError> {
     let new = NewPassword::parse(&body.new_password).map_err(ApiError::from)?;
     not_common(&new)?;
+    require_live(&state, &identity).await?;
     let Some(current) = store::password_hash(&state.db, identity.user_id).await? else {
         return Err(AuthError::Api(ApiError::Unauthorized));
     };
@@ -185,10 +208,10 @@ pub(crate) async fn change_password(
     }
     let hash = password::hash(SecretString::from(new.expose().to_owned())).await?;
     store::set_password_hash(&state.db, identity.user_id, &hash).await?;
-    let ended = store::revoke_other_families(
+    let ended = store::end_sessions_of(
         &state.db,
         identity.user_id,
-        &identity.session_id,
+        Some(&identity.session_id),
         unix_now(),
     )
     .await?;
@@ -260,13 +283,14 @@ pub(crate) async fn refresh(
         let Some(user) = store::active_user(&mut *tx, claimed.user_id).await? else {
             return Err(AuthError::InvalidRefreshToken);
         };
+        store::touch_session(&mut tx, &claimed.family_id, &now_rfc3339()).await?;
         let pair = issue_pair(&state, &mut tx, &user, &claimed.family_id).await?;
         tx.commit().await?;
         return Ok(Json(pair));
     }
     if let Some(stored) = store::find_refresh_token(&mut tx, &hash).await? {
         if stored.used && !stored.revoked {
-            store::revoke_family(&mut *tx, &stored.family_id, now).await?;
+            store::end_session(&mut tx, &stored.family_id, now).await?;
             tx.commit().await?;
             tracing::warn!(
                 security_event = "refresh_token_reuse",
@@ -291,7 +315,7 @@ pub(crate) async fn logout(
     if let Some(stored) =
         store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await?
     {
-        store::revoke_family(&mut *conn, &stored.family_id, unix_now()).await?;
+        store::end_session(&mut conn, &stored.family_id, unix_now()).await?;
         tracing::info!(user_id = stored.user_id, "logout");
     }
     Ok(StatusCode::NO_CONTENT)
@@ -303,10 +327,113 @@ pub(crate) async fn me(
     State(state): State<AppState>,
     identity: Identity,
 ) -> Result<Json<User>, AuthError> {
+    require_live(&state, &identity).await?;
     store::active_user(&state.db, identity.user_id)
         .await?
         .map(Json)
         .ok_or(AuthError::Api(ApiError::Unauthorized))
+}
+
+/// Refuses an access token whose session has ended (logout, logout-all, password change,
+/// revoked by the user): the auth service knows at once; the gateway within its poll interval.
+async fn require_live(state: &AppState, identity: &Identity) -> Result<(), AuthError> {
+    if store::session_is_live(&state.db, &identity.session_id).await? {
+        Ok(())
+    } else {
+        Err(AuthError::Api(ApiError::Unauthorized))
+    }
+}
+
+#[utoipa::path(get, path = "/api/auth/sessions", tag = "auth", security(("bearer_auth" = [])), responses(
+    (status = 200, description = "My live sessions, most recently used first", body = Vec<api_types::auth::Session>),
+    (status = 401, description = "`unauthorized`: no valid access token, or its session has ended", body = api_types::Problem, content_type = "application/problem+json"),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn list_sessions(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<Json<Vec<api_types::auth::Session>>, AuthError> {
+    require_live(&state, &identity).await?;
+    let sessions = store::live_sessions(&state.db, identity.user_id)
+        .await?
+        .into_iter()
+        .map(|s| api_types::auth::Session {
+            current: s.id == identity.session_id,
+            id: s.id,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+            user_agent: s.user_agent,
+        })
+        .collect();
+    Ok(Json(sessions))
+}
+
+#[utoipa::path(delete, path = "/api/auth/sessions/{id}", tag = "auth", security(("bearer_auth" = [])), params(("id" = String, Path, description = "Session id")), responses(
+    (status = 204, description = "The session has ended: its refresh token and access tokens stop working"),
+    (status = 401, description = "`unauthorized`: no valid access token, or its session has ended", body = api_types::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "`not_found`: no such live session of mine", body = api_types::Problem, content_type = "application/problem+json"),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn delete_session(
+    State(state): State<AppState>,
+    identity: Identity,
+    shop_common::extract::Path(id): shop_common::extract::Path<String>,
+) -> Result<StatusCode, AuthError> {
+    require_live(&state, &identity).await?;
+    let mine = store::live_sessions(&state.db, identity.user_id)
+        .await?
+        .into_iter()
+        .any(|s| s.id == id);
+    if !mine {
+        return Err(AuthError::Api(ApiError::NotFound("session")));
+    }
+    let mut conn = state.db.acquire().await?;
+    store::end_session(&mut conn, &id, unix_now()).await?;
+    tracing::info!("session ended by its user");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", security(("bearer_auth" = [])), responses(
+    (status = 204, description = "Every session of mine has ended, this one included"),
+    (status = 401, description = "`unauthorized`: no valid access token, or its session has ended", body = api_types::Problem, content_type = "application/problem+json"),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn logout_all(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> Result<StatusCode, AuthError> {
+    require_live(&state, &identity).await?;
+    let ended = store::end_sessions_of(&state.db, identity.user_id, None, unix_now()).await?;
+    tracing::info!(ended, "signed out everywhere");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Query of `GET /internal/revocations`.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct FeedQuery {
+    /// Feed position already seen (0 at first).
+    #[serde(default)]
+    after: i64,
+    /// Only sessions ended in the last `max_age_secs` seconds (older ones' access tokens have
+    /// expired anyway).
+    max_age_secs: Option<i64>,
+}
+
+/// `GET /internal/revocations?after=&max_age_secs=`: ended sessions, oldest first, for the
+/// gateway (`{revocations: [{seq, session_id, revoked_at}]}`, at most 1000). Not under `/api`,
+/// so the gateway never routes a client here.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn revocation_feed(
+    State(state): State<AppState>,
+    shop_common::extract::Query(q): shop_common::extract::Query<FeedQuery>,
+) -> Result<Json<serde_json::Value>, AuthError> {
+    let since = q.max_age_secs.map_or(0, |age| unix_now() - age.max(0));
+    let rows = store::revocations(&state.db, q.after, since, 1000).await?;
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|(seq, session_id, revoked_at)| serde_json::json!({"seq": seq, "session_id": session_id, "revoked_at": revoked_at}))
+        .collect();
+    Ok(Json(serde_json::json!({ "revocations": items })))
 }
 
 /// Dev mode: creates `demo` (customer) and `admin` unless they exist.

@@ -117,7 +117,10 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     http::refresh,
     http::logout,
     http::me,
-    http::change_password
+    http::change_password,
+    http::list_sessions,
+    http::delete_session,
+    http::logout_all
 ))]
 struct ApiDoc;
 

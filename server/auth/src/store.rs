@@ -171,20 +171,132 @@ pub(crate) async fn claim_refresh_token(
     .transpose()
 }
 
-/// Revokes every token of a family (a logout, or a detected reuse).
-pub(crate) async fn revoke_family(
-    db: impl sqlx::SqliteExecutor<'_>,
-    family_id: &str,
+/// Ends a session: its refresh tokens are revoked, it is marked ended, and the revocation feed
+/// gets an entry so the gateway refuses its access tokens too. Ending an ended session is a
+/// no-op.
+pub(crate) async fn end_session(
+    db: &mut SqliteConnection,
+    session_id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    // Written first so the transaction, if any, holds the write lock from its first statement.
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
     )
     .bind(now)
-    .bind(family_id)
+    .bind(session_id)
+    .execute(&mut *db)
+    .await?;
+    let ended =
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(session_id)
+            .execute(&mut *db)
+            .await?;
+    if ended.rows_affected() > 0 {
+        sqlx::query("INSERT INTO session_revocations (session_id, revoked_at) VALUES (?, ?)")
+            .bind(session_id)
+            .bind(now)
+            .execute(&mut *db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Starts a session for a sign-in.
+pub(crate) async fn create_session(
+    db: &mut SqliteConnection,
+    id: &str,
+    user_id: i64,
+    now: &str,
+    user_agent: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, created_at, last_used_at, user_agent) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(user_agent)
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Notes that a session was used (a refresh).
+pub(crate) async fn touch_session(
+    db: &mut SqliteConnection,
+    id: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_used_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether a session is live (exists and not ended).
+pub(crate) async fn session_is_live(db: &SqlitePool, id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id = ? AND revoked_at IS NULL")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    Ok(n > 0)
+}
+
+/// A live session of a user.
+pub(crate) struct SessionRow {
+    pub id: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub user_agent: Option<String>,
+}
+
+/// The user's live sessions, most recently used first.
+pub(crate) async fn live_sessions(
+    db: &SqlitePool,
+    user_id: i64,
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, last_used_at, user_agent FROM sessions
+         WHERE user_id = ? AND revoked_at IS NULL ORDER BY last_used_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SessionRow {
+                id: r.try_get("id")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                user_agent: r.try_get("user_agent")?,
+            })
+        })
+        .collect()
+}
+
+/// Revocations after `after` (a feed position) of sessions ended since `since` (Unix seconds),
+/// oldest first, at most `limit`.
+pub(crate) async fn revocations(
+    db: &SqlitePool,
+    after: i64,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, session_id, revoked_at FROM session_revocations
+         WHERE seq > ? AND revoked_at >= ? ORDER BY seq LIMIT ?",
+    )
+    .bind(after)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
 
 /// The password hash of an enabled user.
@@ -211,22 +323,35 @@ pub(crate) async fn set_password_hash(
     Ok(())
 }
 
-/// Revokes every token family of `user_id` except `keep` (the current session).
-pub(crate) async fn revoke_other_families(
+/// Ends every session of `user_id` except `keep` (the current one; `None`: all). Returns how
+/// many ended.
+pub(crate) async fn end_sessions_of(
     db: &SqlitePool,
     user_id: i64,
-    keep: &str,
+    keep: Option<&str>,
     now: i64,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL",
+) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // Take the write lock first (see end_session), then read the families.
+    sqlx::query("UPDATE sessions SET revoked_at = revoked_at WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let families: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL
+         UNION SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL",
     )
-    .bind(now)
     .bind(user_id)
-    .bind(keep)
-    .execute(db)
+    .bind(user_id)
+    .fetch_all(&mut *tx)
     .await?;
-    Ok(done.rows_affected())
+    let mut ended = 0;
+    for family in families.iter().filter(|f| Some(f.as_str()) != keep) {
+        end_session(&mut tx, family, now).await?;
+        ended += 1;
+    }
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// Until when (Unix seconds) sign-ins as `username` are refused, if they are now.

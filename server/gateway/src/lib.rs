@@ -12,6 +12,7 @@ pub mod docs;
 mod protect;
 mod proxy;
 pub mod refresh_cookie;
+mod revocations;
 pub mod routes;
 mod site;
 mod upstream;
@@ -53,6 +54,10 @@ pub struct GatewaySettings {
     /// orders itself on `SHOP_ORDERS_ADDR`.
     #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]
     pub orders_upstreams: Vec<String>,
+
+    /// How often the gateway reads auth's feed of ended sessions, in milliseconds.
+    #[arg(long, env = "SHOP_REVOCATION_POLL_MS", default_value_t = 1000)]
+    pub revocation_poll_ms: u64,
 
     /// How often each upstream's `/health/ready` is checked, in milliseconds.
     #[arg(long, env = "SHOP_HEALTH_CHECK_INTERVAL_MS", default_value_t = 2000)]
@@ -96,6 +101,7 @@ impl Default for GatewaySettings {
             auth_upstreams: Vec::new(),
             orders_upstreams: Vec::new(),
             health_check_interval_ms: 2000,
+            revocation_poll_ms: 1000,
             upstream_timeout_secs: 15,
             cookie_secure: None,
             rate_limit_ip_per_min: 600,
@@ -151,6 +157,7 @@ pub(crate) struct GatewayState {
     /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
     pub(crate) upstream_timeout: Duration,
     pub(crate) limits: Arc<protect::RateLimits>,
+    pub(crate) revocations: Arc<revocations::Revocations>,
 }
 
 impl GatewayState {
@@ -371,10 +378,18 @@ pub async fn start(
         .connect_timeout(Duration::from_secs(2))
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
+    let auth_pool = Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams));
+    let keep_secs = i64::try_from(config.auth.access_token_ttl_secs).unwrap_or(i64::MAX / 4)
+        + i64::try_from(shop_common::token::LEEWAY_SECS).unwrap_or(0);
+    let revocations = Arc::new(revocations::Revocations::new(
+        auth_pool.clone(),
+        client.clone(),
+        keep_secs,
+    ));
     let state = GatewayState {
         keys: Arc::new(TokenKeys::from_secret(&config.shared.jwt_secret()?)),
         client,
-        auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams)),
+        auth: auth_pool.clone(),
         orders: Arc::new(upstream::Pool::new(
             routes::Service::Orders,
             &orders_upstreams,
@@ -390,7 +405,14 @@ pub async fn start(
             config.gateway.rate_limit_auth_per_min,
             config.gateway.trusted_proxies.clone(),
         )),
+        revocations: revocations.clone(),
     };
+    revocations.poll().await;
+    tokio::spawn(revocations::poll_forever(
+        revocations,
+        Duration::from_millis(config.gateway.revocation_poll_ms.max(50)),
+        shutdown.clone(),
+    ));
     let addr = listener.local_addr()?;
     let interval = Duration::from_millis(config.gateway.health_check_interval_ms.max(50));
     for pool in [state.auth.clone(), state.orders.clone()] {

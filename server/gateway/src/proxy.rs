@@ -102,6 +102,9 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         let verified = shop_common::extract::bearer_token(&parts)
             .and_then(|t| state.keys.verify(t).map_err(|_| ApiError::Unauthorized));
         match verified {
+            Ok(identity) if state.revocations.is_ended(&identity.session_id) => {
+                return ApiError::Unauthorized.into_response();
+            }
             Ok(identity) => user = Some(identity.user_id),
             Err(e) => return e.into_response(),
         }
@@ -172,6 +175,9 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         Err(response) => return response,
     };
     let status = answer.status();
+    if status.is_success() && crate::revocations::ends_sessions(&parts.method, &path) {
+        state.revocations.poll().await;
+    }
     let headers = end_to_end_headers(answer.headers());
     if is_event_stream(&headers) {
         // Server-sent events flow through as they come, without a total time limit.

@@ -401,3 +401,116 @@ async fn repeated_failed_sign_ins_back_off_per_username_only() {
     )
     .await;
 }
+
+async fn login_from(app: &support::TestApp, agent: &str) -> Value {
+    app.request(reqwest::Method::POST, "/api/auth/login")
+        .header("user-agent", agent)
+        .json(&json!({"username": "yuri", "password": "a good password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn my_sessions_are_listed_and_one_can_be_ended() {
+    let app = spawn_auth().await;
+    assert_eq!(
+        app.register("yuri", "a good password").await.status(),
+        StatusCode::CREATED
+    );
+    let laptop = login_from(&app, "Laptop/1.0").await;
+    let phone = login_from(&app, "Phone/2.0").await;
+    let laptop_token = laptop["access_token"].as_str().unwrap();
+    let sessions: Vec<Value> = app
+        .get_as(laptop_token, "/api/auth/sessions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 2);
+    let current: Vec<&Value> = sessions.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["user_agent"], "Laptop/1.0");
+    let phone_id = sessions
+        .iter()
+        .find(|s| s["user_agent"] == "Phone/2.0")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let end = |id: String| {
+        app.request(reqwest::Method::DELETE, &format!("/api/auth/sessions/{id}"))
+            .bearer_auth(laptop_token)
+            .send()
+    };
+    assert_eq!(
+        end(phone_id.clone()).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        end(phone_id).await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    // The phone's refresh token and access token both stop working.
+    let r = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": phone["refresh_token"]}),
+        )
+        .await;
+    assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    assert_problem(
+        app.get_as(phone["access_token"].as_str().unwrap(), "/api/auth/me")
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    let left: Vec<Value> = app
+        .get_as(laptop_token, "/api/auth/sessions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_at_once() {
+    let app = spawn_auth().await;
+    assert_eq!(
+        app.register("yuri", "a good password").await.status(),
+        StatusCode::CREATED
+    );
+    let a = login_from(&app, "A").await;
+    let b = login_from(&app, "B").await;
+    let r = app
+        .request(reqwest::Method::POST, "/api/auth/logout-all")
+        .bearer_auth(a["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    for s in [&a, &b] {
+        let r = app
+            .post_json(
+                "/api/auth/refresh",
+                &json!({"refresh_token": s["refresh_token"]}),
+            )
+            .await;
+        assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+        assert_problem(
+            app.get_as(s["access_token"].as_str().unwrap(), "/api/auth/me")
+                .await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+    }
+}

@@ -336,3 +336,37 @@ async fn order_events_stream_through_the_gateway() {
     assert_eq!(r.status(), StatusCode::OK);
     support::wait_for_event(&mut stream, "\"status\":\"preparing\"").await;
 }
+
+#[tokio::test]
+async fn an_ended_sessions_access_token_is_refused_by_the_gateway_at_once() {
+    let app = spawn_stack(|_| {}).await;
+    let tokens = app.signed_up("zack").await;
+    let t = tokens.access_token.clone();
+    assert_eq!(app.get_as(&t, "/api/cart").await.status(), StatusCode::OK);
+    let r = app
+        .post_json(
+            "/api/auth/logout",
+            &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The very next request with the (unexpired) access token is refused, orders routes too.
+    assert_problem(
+        app.get_as(&t, "/api/cart").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    assert_problem(
+        app.get_as(&t, "/api/orders").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    // Other users are not affected.
+    let other = app.signed_up("zoey").await.access_token;
+    assert_eq!(
+        app.get_as(&other, "/api/cart").await.status(),
+        StatusCode::OK
+    );
+}
