@@ -212,6 +212,21 @@ impl AuthedApi {
             .map(drop)
     }
 
+    /// `GET /api/auth/sessions`: my live sessions.
+    pub async fn sessions(&self) -> Result<Vec<api_types::auth::Session>, ApiError> {
+        json(empty(self.bearer(Request::get("/api/auth/sessions")))).await
+    }
+
+    /// `DELETE /api/auth/sessions/{id}`: signs that device out.
+    pub async fn end_session(&self, id: &str) -> Result<(), ApiError> {
+        send(empty(self.bearer(Request::delete(&format!("/api/auth/sessions/{id}"))))).await.map(drop)
+    }
+
+    /// `POST /api/auth/logout-all`: signs out every device, this one too.
+    pub async fn logout_all(&self) -> Result<(), ApiError> {
+        send(empty(self.bearer(Request::post("/api/auth/logout-all")))).await.map(drop)
+    }
+
     /// `GET /api/cart`.
     pub async fn cart(&self) -> Result<Cart, ApiError> {
         json(empty(self.bearer(Request::get("/api/cart")))).await

@@ -23,6 +23,6 @@ test('a user changes their password on the account page and signs in with the ne
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Password changed. Your other devices have been signed out.')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await signIn(page, base, username, 'a brand new passphrase');
 });

@@ -57,7 +57,7 @@ test('a newcomer registers, shops, pays and finds the purchase in their history'
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
 
   // Sign out, then sign in again.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);

@@ -9,6 +9,7 @@ use api_types::Problem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub(crate) fn AccountPage() -> impl IntoView {
@@ -16,6 +17,7 @@ pub(crate) fn AccountPage() -> impl IntoView {
         <h1>"Your account"</h1>
         <Protected>
             <Profile />
+            <Sessions />
             <ChangePassword />
         </Protected>
     }
@@ -93,6 +95,65 @@ fn ChangePassword() -> impl IntoView {
                 }}
                 <button type="submit" disabled=move || busy.get()>"Change password"</button>
             </form>
+        </section>
+    }
+}
+
+#[component]
+fn Sessions() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sessions = RwSignal::new(None::<Result<Vec<api_types::auth::Session>, ApiError>>);
+    let load = move || {
+        spawn_local(async move { sessions.set(Some(session.call(|api| async move { api.sessions().await }).await)) });
+    };
+    load();
+    let end = move |id: String| {
+        spawn_local(async move {
+            let result = session.call(move |api| { let id = id.clone(); async move { api.end_session(&id).await } }).await;
+            if let Err(e) = result {
+                sessions.set(Some(Err(e)));
+            } else {
+                load();
+            }
+        });
+    };
+    let everywhere = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = session.call(|api| async move { api.logout_all().await }).await;
+            session.logout().await;
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Where you are signed in"</h2>
+            {move || match sessions.get() {
+                None => view! { <crate::components::Loading /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="sessions" aria-label="Sessions">
+                        {list.into_iter().map(|s| {
+                            let id = s.id.clone();
+                            let device = s.user_agent.clone().unwrap_or_else(|| "Unknown device".to_owned());
+                            let since = s.last_used_at.get(..16).unwrap_or("").replace('T', " ");
+                            view! {
+                                <li>
+                                    <span class="device">{device}</span>
+                                    " · last used " {since}
+                                    {if s.current {
+                                        view! { " · " <strong>"This device"</strong> }.into_any()
+                                    } else {
+                                        view! { " " <button class="link" on:click=move |_| end(id.clone())>"Sign out this device"</button> }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <button on:click=everywhere>"Sign out everywhere"</button>
         </section>
     }
 }
