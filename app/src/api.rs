@@ -219,12 +219,18 @@ impl AuthedApi {
 
     /// `DELETE /api/auth/sessions/{id}`: signs that device out.
     pub async fn end_session(&self, id: &str) -> Result<(), ApiError> {
-        send(empty(self.bearer(Request::delete(&format!("/api/auth/sessions/{id}"))))).await.map(drop)
+        send(empty(self.bearer(Request::delete(&format!(
+            "/api/auth/sessions/{id}"
+        )))))
+        .await
+        .map(drop)
     }
 
     /// `POST /api/auth/logout-all`: signs out every device, this one too.
     pub async fn logout_all(&self) -> Result<(), ApiError> {
-        send(empty(self.bearer(Request::post("/api/auth/logout-all")))).await.map(drop)
+        send(empty(self.bearer(Request::post("/api/auth/logout-all"))))
+            .await
+            .map(drop)
     }
 
     /// `GET /api/cart`.

@@ -78,7 +78,8 @@ fn parse_block(block: &str) -> Option<Order> {
     serde_json::from_str(&data.join("\n")).ok()
 }
 
-async fn sleep(ms: i32) {
+/// Waits `ms` milliseconds (a browser timer).
+pub(crate) async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

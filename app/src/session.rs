@@ -11,6 +11,9 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use std::future::Future;
 
+/// Wait before the one retry of a refused refresh, in milliseconds.
+const REFRESH_RETRY_MS: i32 = 400;
+
 type RefreshFuture = Shared<LocalBoxFuture<'static, Result<AuthedApi, ApiError>>>;
 
 /// The session: who is signed in, and the token to call the API with.
@@ -81,7 +84,14 @@ impl Session {
             Some(f) => f,
             None => {
                 let f = async move {
-                    let result = PublicApi.refresh().await;
+                    let result = match PublicApi.refresh().await {
+                        // Another tab may have just rotated the shared cookie: once more with it.
+                        Err(e) if e.is_unauthorized() => {
+                            crate::live::sleep(REFRESH_RETRY_MS).await;
+                            PublicApi.refresh().await
+                        }
+                        other => other,
+                    };
                     match &result {
                         Ok(api) => self.api.set(Some(api.clone())),
                         Err(_) => self.forget(),

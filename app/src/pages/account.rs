@@ -105,12 +105,23 @@ fn Sessions() -> impl IntoView {
     let navigate = use_navigate();
     let sessions = RwSignal::new(None::<Result<Vec<api_types::auth::Session>, ApiError>>);
     let load = move || {
-        spawn_local(async move { sessions.set(Some(session.call(|api| async move { api.sessions().await }).await)) });
+        spawn_local(async move {
+            sessions.set(Some(
+                session
+                    .call(|api| async move { api.sessions().await })
+                    .await,
+            ))
+        });
     };
     load();
     let end = move |id: String| {
         spawn_local(async move {
-            let result = session.call(move |api| { let id = id.clone(); async move { api.end_session(&id).await } }).await;
+            let result = session
+                .call(move |api| {
+                    let id = id.clone();
+                    async move { api.end_session(&id).await }
+                })
+                .await;
             if let Err(e) = result {
                 sessions.set(Some(Err(e)));
             } else {
@@ -121,7 +132,9 @@ fn Sessions() -> impl IntoView {
     let everywhere = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            let _ = session.call(|api| async move { api.logout_all().await }).await;
+            let _ = session
+                .call(|api| async move { api.logout_all().await })
+                .await;
             session.logout().await;
             navigate("/login", Default::default());
         });

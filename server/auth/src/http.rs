@@ -37,6 +37,7 @@ pub(crate) fn router(state: AppState) -> Router {
             axum::routing::delete(delete_session),
         )
         .route("/api/auth/logout-all", post(logout_all))
+        .route("/api/auth/validate", post(validate))
         .route("/internal/revocations", get(revocation_feed))
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
@@ -289,7 +290,14 @@ pub(crate) async fn refresh(
         return Ok(Json(pair));
     }
     if let Some(stored) = store::find_refresh_token(&mut tx, &hash).await? {
-        if stored.used && !stored.revoked {
+        let rotated_just_now = stored
+            .used_at
+            .is_some_and(|at| now - at < state.reuse_grace_secs);
+        if rotated_just_now && !stored.revoked {
+            // Two refreshes with one token at the same moment (two tabs, a retry): the first won
+            // and its successor stays live; this one is refused without ending the session.
+            tracing::info!(family_id = %stored.family_id, "concurrent refresh refused");
+        } else if stored.used_at.is_some() && !stored.revoked {
             store::end_session(&mut tx, &stored.family_id, now).await?;
             tx.commit().await?;
             tracing::warn!(
@@ -406,6 +414,32 @@ pub(crate) async fn logout_all(
     let ended = store::end_sessions_of(&state.db, identity.user_id, None, unix_now()).await?;
     tracing::info!(ended, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/auth/validate", tag = "auth", security(("bearer_auth" = [])), responses(
+    (status = 200, description = "`{active: true, user_id, username, role, session_id}` for an access token that is valid and whose session is live, else `{active: false}` (RFC 7662 style)"),
+))]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn validate(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+) -> Result<Json<serde_json::Value>, AuthError> {
+    let identity = shop_common::extract::bearer_token(&parts)
+        .ok()
+        .and_then(|t| state.keys.verify(t).ok());
+    let Some(identity) = identity else {
+        return Ok(Json(serde_json::json!({ "active": false })));
+    };
+    if !store::session_is_live(&state.db, &identity.session_id).await? {
+        return Ok(Json(serde_json::json!({ "active": false })));
+    }
+    Ok(Json(serde_json::json!({
+        "active": true,
+        "user_id": identity.user_id,
+        "username": identity.username,
+        "role": identity.role,
+        "session_id": identity.session_id,
+    })))
 }
 
 /// Query of `GET /internal/revocations`.

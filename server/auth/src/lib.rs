@@ -48,6 +48,11 @@ pub struct AuthSettings {
     #[arg(long, env = "SHOP_REFRESH_TOKEN_TTL_SECS", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl_secs: u64,
 
+    /// Seconds after a refresh during which the rotated token presented again counts as a
+    /// concurrent refresh (refused, session kept) rather than a reuse (session ended).
+    #[arg(long, env = "SHOP_REFRESH_REUSE_GRACE_SECS", default_value_t = 2)]
+    pub refresh_reuse_grace_secs: u64,
+
     /// Password of the dev-mode customer account `demo` (default `demo-password`, dev mode only).
     #[arg(long, env = "SHOP_DEMO_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
     pub demo_password: Option<SecretString>,
@@ -67,6 +72,7 @@ impl Default for AuthSettings {
             auth_addr: "127.0.0.1:0".to_owned(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            refresh_reuse_grace_secs: 2,
             demo_password: None,
             admin_password: None,
         }
@@ -80,6 +86,7 @@ pub struct AppState {
     pub(crate) keys: Arc<TokenKeys>,
     pub(crate) access_ttl: Duration,
     pub(crate) refresh_ttl: Duration,
+    pub(crate) reuse_grace_secs: i64,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
@@ -103,6 +110,7 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         keys,
         access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
         refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
+        reuse_grace_secs: i64::try_from(settings.refresh_reuse_grace_secs).unwrap_or(i64::MAX),
     };
     if shared.dev_mode {
         http::seed_dev_accounts(&state, settings).await?;
@@ -120,7 +128,8 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     http::change_password,
     http::list_sessions,
     http::delete_session,
-    http::logout_all
+    http::logout_all,
+    http::validate
 ))]
 struct ApiDoc;
 

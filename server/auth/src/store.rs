@@ -93,7 +93,8 @@ pub(crate) async fn active_user(
 pub(crate) struct StoredRefreshToken {
     pub family_id: String,
     pub user_id: i64,
-    pub used: bool,
+    /// When it was rotated (Unix seconds), if it was.
+    pub used_at: Option<i64>,
     pub revoked: bool,
 }
 
@@ -130,7 +131,7 @@ pub(crate) async fn find_refresh_token(
     token_hash: &str,
 ) -> Result<Option<StoredRefreshToken>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT family_id, user_id, used_at IS NOT NULL AS used, revoked_at IS NOT NULL AS revoked
+        "SELECT family_id, user_id, used_at, revoked_at IS NOT NULL AS revoked
          FROM refresh_tokens WHERE token_hash = ?",
     )
     .bind(token_hash)
@@ -140,7 +141,7 @@ pub(crate) async fn find_refresh_token(
         Ok(StoredRefreshToken {
             family_id: r.try_get("family_id")?,
             user_id: r.try_get("user_id")?,
-            used: r.try_get("used")?,
+            used_at: r.try_get("used_at")?,
             revoked: r.try_get("revoked")?,
         })
     })

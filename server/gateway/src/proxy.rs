@@ -132,6 +132,15 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     let cookie_mode = refresh_cookie::wants_cookie(&parts.headers);
     let is_refresh = path == "/api/auth/refresh";
     let is_logout = path == "/api/auth/logout";
+    if cookie_mode && (is_refresh || is_logout) && !same_origin(&parts.headers) {
+        // CSRF defence beside SameSite=Strict and the custom header: a browser names the page's
+        // origin on a POST, and it must be this site.
+        return problem(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "This request must come from the shop's own pages.".to_owned(),
+        );
+    }
     if cookie_mode && (is_refresh || is_logout) && body.iter().all(u8::is_ascii_whitespace) {
         match refresh_cookie::from_request(&parts.headers) {
             Some(token) => {
@@ -341,6 +350,22 @@ fn service_unavailable(service: Service) -> Response {
     r
 }
 
+/// Whether the request's `Origin`, if any, is this site (its host and port equal `Host`).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .split_once("://")
+        .map_or("", |(_, rest)| rest)
+        .trim_end_matches('/');
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
 fn clear(state: &GatewayState) -> Vec<HeaderValue> {
     refresh_cookie::set_cookie_headers(None, 0, state.cookie_secure)
 }
@@ -406,6 +431,28 @@ fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_sites_origin_passes() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("shop.example:8000"));
+        assert!(
+            same_origin(&h),
+            "no Origin: not a cross-site browser request"
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://shop.example:8000"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h));
+    }
 
     #[test]
     fn identity_cookie_and_hop_by_hop_headers_are_not_forwarded() {

@@ -32,6 +32,8 @@ const PUBLIC_AUTH: &[&str] = &[
     "/api/auth/login",
     "/api/auth/refresh",
     "/api/auth/logout",
+    // Answers `{active: false}` for a bad token instead of 401 (RFC 7662 style).
+    "/api/auth/validate",
 ];
 
 fn under(path: &str, prefix: &str) -> bool {

@@ -168,7 +168,14 @@ async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
 
 #[tokio::test]
 async fn a_refresh_rotates_the_token_and_a_reused_one_ends_the_session() {
-    let app = spawn_auth().await;
+    let app = spawn_auth_in(
+        std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
+        shop_auth::AuthSettings {
+            refresh_reuse_grace_secs: 0,
+            ..Default::default()
+        },
+    )
+    .await;
     let first = app.signed_up("erin").await.refresh_token.unwrap();
     let r = app
         .post_json("/api/auth/refresh", &json!({"refresh_token": first}))
@@ -513,4 +520,31 @@ async fn signing_out_everywhere_ends_every_session_at_once() {
         )
         .await;
     }
+}
+
+#[tokio::test]
+async fn two_refreshes_at_once_leave_exactly_one_live_successor() {
+    let app = spawn_auth().await;
+    let token = app.signed_up("yves").await.refresh_token.unwrap();
+    let body = json!({"refresh_token": token});
+    let (a, b) = tokio::join!(
+        app.post_json("/api/auth/refresh", &body),
+        app.post_json("/api/auth/refresh", &body)
+    );
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::UNAUTHORIZED]);
+    let winner: Value = if a.status() == StatusCode::OK {
+        a.json().await.unwrap()
+    } else {
+        b.json().await.unwrap()
+    };
+    // The session goes on with the winner's successor.
+    let next = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": winner["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(next.status(), StatusCode::OK);
 }

@@ -370,3 +370,58 @@ async fn an_ended_sessions_access_token_is_refused_by_the_gateway_at_once() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn validate_says_whether_a_token_is_active_and_for_whom() {
+    let app = spawn_stack(|_| {}).await;
+    let tokens = app.signed_up("vince").await;
+    let validate = |token: Option<String>| {
+        let mut r = app.request(Method::POST, "/api/auth/validate");
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let active: Value = validate(Some(tokens.access_token.clone()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active["active"], true);
+    assert_eq!(active["username"], "vince");
+    for bad in [
+        None,
+        Some("forged".to_owned()),
+        tokens.refresh_token.clone(),
+    ] {
+        let r: Value = validate(bad).await.unwrap().json().await.unwrap();
+        assert_eq!(r["active"], false);
+    }
+    app.post_json(
+        "/api/auth/logout",
+        &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+    )
+    .await;
+    let ended: Value = validate(Some(tokens.access_token))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended["active"], false);
+}
+
+#[tokio::test]
+async fn a_cookie_refresh_from_another_site_is_refused() {
+    let app = spawn_stack(|_| {}).await;
+    let r = app
+        .request(Method::POST, "/api/auth/refresh")
+        .header("X-Refresh-Token-Transport", "cookie")
+        .header("origin", "https://evil.example")
+        .header("cookie", "shop_refresh=whatever")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::FORBIDDEN, "cross_site_request").await;
+}

@@ -16,6 +16,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/auth/sessions"),
     ("delete", "/api/auth/sessions/{id}"),
     ("post", "/api/auth/logout-all"),
+    ("post", "/api/auth/validate"),
     ("get", "/api/products"),
     ("post", "/api/products"),
     ("get", "/api/products/{id}"),
