@@ -100,6 +100,44 @@ pub struct User {
     pub role: Role,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// A disabled account cannot sign in (shown to admins; always false for oneself).
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// A page of users: `GET /api/users` (admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserPage {
+    pub items: Vec<User>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+/// `POST /api/users` body (admins): an account with these credentials and role.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Default `customer`.
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// `PATCH /api/users/{id}` body (admins): only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
 }
 
 /// One of my sessions (a sign-in on some device): `GET /api/auth/sessions`.

@@ -22,6 +22,9 @@ pub enum AuthError {
     /// 403 `wrong_password`: the current password given to change it is wrong.
     #[error("wrong password")]
     WrongPassword,
+    /// 409 `last_admin`: the change would leave no enabled admin.
+    #[error("last admin")]
+    LastAdmin,
     /// 401 `invalid_refresh_token`: unknown, expired, revoked or already used.
     #[error("invalid refresh token")]
     InvalidRefreshToken,
@@ -65,6 +68,11 @@ impl IntoResponse for AuthError {
                 }
                 r
             }
+            AuthError::LastAdmin => problem(
+                StatusCode::CONFLICT,
+                "last_admin",
+                "The last admin cannot be demoted, disabled or deleted.".to_owned(),
+            ),
             AuthError::WrongPassword => problem(
                 StatusCode::FORBIDDEN,
                 "wrong_password",

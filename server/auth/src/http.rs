@@ -38,6 +38,16 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/api/auth/logout-all", post(logout_all))
         .route("/api/auth/validate", post(validate))
+        .route(
+            "/api/users",
+            get(crate::admin::list_users).post(crate::admin::create),
+        )
+        .route(
+            "/api/users/{id}",
+            get(crate::admin::get_user)
+                .patch(crate::admin::patch_user)
+                .delete(crate::admin::delete_user),
+        )
         .route("/internal/revocations", get(revocation_feed))
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
@@ -48,18 +58,18 @@ pub(crate) fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default()
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Creates a user with a hashed password. A taken username is [`AuthError::UsernameTaken`].
-async fn create_user(
+pub(crate) async fn create_user(
     state: &AppState,
     username: &Username,
     email: Option<&Email>,
@@ -176,7 +186,7 @@ const FREE_FAILURES: i64 = 5;
 const MAX_BLOCK_SECS: i64 = 15 * 60;
 
 /// Refuses a password from the list of common ones.
-fn not_common(password: &NewPassword) -> Result<(), ApiError> {
+pub(crate) fn not_common(password: &NewPassword) -> Result<(), ApiError> {
     if password::is_common(password.expose()) {
         return Err(ApiError::Invalid(api_types::validate::Invalid {
             field: "password",

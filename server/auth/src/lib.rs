@@ -11,6 +11,7 @@
 //! - `GET /api/auth/me` (Bearer) -> 200 the current user.
 //! - `GET /health/live`, `GET /health/ready`.
 
+mod admin;
 mod error;
 mod http;
 mod password;
@@ -129,7 +130,12 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     http::list_sessions,
     http::delete_session,
     http::logout_all,
-    http::validate
+    http::validate,
+    admin::list_users,
+    admin::create,
+    admin::get_user,
+    admin::patch_user,
+    admin::delete_user
 ))]
 struct ApiDoc;
 

@@ -19,6 +19,12 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
         role: Role::parse(&role)
             .ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?,
         created_at: row.try_get("created_at")?,
+        disabled: row
+            .try_get::<Option<i64>, _>("disabled")
+            .ok()
+            .flatten()
+            .unwrap_or(0)
+            != 0,
     })
 }
 
@@ -404,4 +410,47 @@ pub(crate) async fn clear_failures(db: &SqlitePool, username: &str) -> Result<()
         .execute(db)
         .await?;
     Ok(())
+}
+
+const USER_COLUMNS: &str = "id, username, email, role, created_at, disabled";
+
+/// A user by id, disabled or not.
+pub(crate) async fn user_by_id(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: i64,
+) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// A page of users by id, and the total.
+pub(crate) async fn users_page(
+    db: &SqlitePool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<User>, i64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT ? OFFSET ?"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    Ok((
+        rows.iter().map(user_from_row).collect::<Result<_, _>>()?,
+        total,
+    ))
+}
+
+/// Enabled admins.
+pub(crate) async fn enabled_admins(db: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+        .fetch_one(db)
+        .await
 }

@@ -120,4 +120,8 @@ pub(crate) fn ends_sessions(method: &axum::http::Method, path: &str) -> bool {
         path,
         "/api/auth/logout" | "/api/auth/logout-all" | "/api/auth/password"
     ) || (method == axum::http::Method::DELETE && path.starts_with("/api/auth/sessions/"))
+        || (matches!(
+            *method,
+            axum::http::Method::PATCH | axum::http::Method::DELETE
+        ) && path.starts_with("/api/users/"))
 }

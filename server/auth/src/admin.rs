@@ -1,0 +1,206 @@
+//! Admin user management: `/api/users`. Admins only (403 otherwise). The last enabled admin
+//! cannot be demoted, disabled or deleted (409 `last_admin`). Disabling or deleting a user ends
+//! their sessions at once.
+
+use crate::error::AuthError;
+use crate::http::{create_user, not_common, unix_now};
+use crate::{store, AppState};
+use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
+use api_types::catalog::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use api_types::validate::{Email, Invalid, NewPassword, Username};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shop_common::extract::{Json, Path, Query};
+use shop_common::token::Identity;
+use shop_common::ApiError;
+
+const PROBLEM: &str = "application/problem+json";
+
+/// Query of `GET /api/users`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UserQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/users", tag = "admin", params(UserQuery), security(("bearer_auth" = [])), responses(
+    (status = 200, description = "Users by id", body = UserPage),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
+    (status = 422, description = "`validation_failed`", body = api_types::Problem, content_type = PROBLEM),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn list_users(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(q): Query<UserQuery>,
+) -> Result<Json<UserPage>, AuthError> {
+    identity.require_admin()?;
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if page == 0 || !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(ApiError::from(Invalid {
+            field: "page",
+            reason: format!("page from 1, per_page from 1 to {MAX_PER_PAGE}"),
+        })
+        .into());
+    }
+    let (items, total) = store::users_page(
+        &state.db,
+        i64::from(per_page),
+        i64::from(page - 1) * i64::from(per_page),
+    )
+    .await?;
+    Ok(Json(UserPage {
+        items,
+        page,
+        per_page,
+        total: total.max(0) as u64,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser, security(("bearer_auth" = [])), responses(
+    (status = 201, description = "The new user", body = User),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
+    (status = 409, description = "`username_taken`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = PROBLEM),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Json(body): Json<NewUser>,
+) -> Result<(StatusCode, Json<User>), AuthError> {
+    identity.require_admin()?;
+    let username = Username::parse(&body.username).map_err(ApiError::from)?;
+    let password = NewPassword::parse(&body.password).map_err(ApiError::from)?;
+    not_common(&password)?;
+    let email = match body.email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(Email::parse(raw).map_err(ApiError::from)?),
+    };
+    let role = body.role.unwrap_or(Role::Customer);
+    let user = create_user(&state, &username, email.as_ref(), &password, role).await?;
+    tracing::info!(
+        created = user.id,
+        role = role.as_str(),
+        "user created by an admin"
+    );
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[utoipa::path(get, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
+    (status = 200, description = "The user", body = User),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
+    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn get_user(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+) -> Result<Json<User>, AuthError> {
+    identity.require_admin()?;
+    store::user_by_id(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(AuthError::Api(ApiError::NotFound("user")))
+}
+
+/// Whether a change leaves `user` no longer an enabled admin.
+fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) -> bool {
+    let is_admin_now = user.role == Role::Admin && !user.disabled;
+    let admin_after =
+        role.unwrap_or(user.role) == Role::Admin && !disabled.unwrap_or(user.disabled);
+    is_admin_now && !admin_after
+}
+
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "admin", request_body = UserPatch, params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
+    (status = 200, description = "The changed user; disabling ends their sessions at once", body = User),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
+    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 409, description = "`last_admin`: the last enabled admin cannot be demoted or disabled", body = api_types::Problem, content_type = PROBLEM),
+    (status = 422, description = "`invalid_body`", body = api_types::Problem, content_type = PROBLEM),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn patch_user(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+    Json(body): Json<UserPatch>,
+) -> Result<Json<User>, AuthError> {
+    identity.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    // A write first: the admin count below cannot change under us.
+    sqlx::query("UPDATE users SET role = role WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let user = store::user_by_id(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    if stops_being_admin(&user, body.role, body.disabled)
+        && store::enabled_admins(&mut *tx).await? <= 1
+    {
+        return Err(AuthError::LastAdmin);
+    }
+    sqlx::query(
+        "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?",
+    )
+    .bind(body.role.map(Role::as_str))
+    .bind(body.disabled.map(i64::from))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let changed = store::user_by_id(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    tx.commit().await?;
+    if changed.disabled || changed.role != user.role {
+        // A disabled user is signed out everywhere; a changed role takes effect at once too.
+        store::end_sessions_of(&state.db, id, None, unix_now()).await?;
+    }
+    tracing::info!(
+        changed = id,
+        role = changed.role.as_str(),
+        disabled = changed.disabled,
+        "user changed by an admin"
+    );
+    Ok(Json(changed))
+}
+
+#[utoipa::path(delete, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
+    (status = 204, description = "Deleted; their sessions ended at once"),
+    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
+    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
+    (status = 409, description = "`last_admin`: the last enabled admin cannot be deleted", body = api_types::Problem, content_type = PROBLEM),
+))]
+#[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
+pub(crate) async fn delete_user(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AuthError> {
+    identity.require_admin()?;
+    let user = store::user_by_id(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    if stops_being_admin(&user, None, Some(true)) && store::enabled_admins(&state.db).await? <= 1 {
+        return Err(AuthError::LastAdmin);
+    }
+    // End the sessions first, so the revocation feed names them before the rows go.
+    store::end_sessions_of(&state.db, id, None, unix_now()).await?;
+    sqlx::query("DELETE FROM users WHERE id = ?")
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    tracing::info!(deleted = id, "user deleted by an admin");
+    Ok(StatusCode::NO_CONTENT)
+}
