@@ -233,6 +233,26 @@ impl AuthedApi {
             .map(drop)
     }
 
+    /// `GET /api/users` (admins).
+    pub async fn users(&self) -> Result<api_types::auth::UserPage, ApiError> {
+        json(empty(self.bearer(Request::get("/api/users").query([("per_page", "100")])))).await
+    }
+
+    /// `POST /api/users` (admins).
+    pub async fn create_user(&self, user: &api_types::auth::NewUser) -> Result<User, ApiError> {
+        json(self.bearer(Request::post("/api/users")).json(user)).await
+    }
+
+    /// `PATCH /api/users/{id}` (admins).
+    pub async fn patch_user(&self, id: i64, patch: &api_types::auth::UserPatch) -> Result<User, ApiError> {
+        json(self.bearer(Request::patch(&format!("/api/users/{id}"))).json(patch)).await
+    }
+
+    /// `DELETE /api/users/{id}` (admins).
+    pub async fn delete_user(&self, id: i64) -> Result<(), ApiError> {
+        send(empty(self.bearer(Request::delete(&format!("/api/users/{id}"))))).await.map(drop)
+    }
+
     /// `GET /api/cart`.
     pub async fn cart(&self) -> Result<Cart, ApiError> {
         json(empty(self.bearer(Request::get("/api/cart")))).await

@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::account::AccountPage />
                     <Route path=path!("/admin/orders") view=pages::admin::AdminOrdersPage />
                     <Route path=path!("/admin/products") view=pages::admin::AdminProductsPage />
+                    <Route path=path!("/admin/users") view=pages::users::AdminUsersPage />
                 </Routes>
             </main>
         </Router>

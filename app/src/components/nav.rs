@@ -30,6 +30,7 @@ pub(crate) fn Nav() -> impl IntoView {
                         {(user.role == api_types::auth::Role::Admin).then(|| view! {
                             <A href="/admin/orders">"Orders board"</A>
                             <A href="/admin/products">"Products"</A>
+                            <A href="/admin/users">"Users"</A>
                         })}
                         <span class="who">"Signed in as " <strong>{user.username}</strong></span>
                         <A href="/account">"Account"</A>

@@ -16,7 +16,7 @@ use leptos_router::components::A;
 
 /// Shows `children` to admins only.
 #[component]
-fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+pub(crate) fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     view! {
         <Protected>

@@ -9,6 +9,7 @@ pub(crate) mod login;
 pub(crate) mod orders;
 pub(crate) mod product;
 pub(crate) mod register;
+pub(crate) mod users;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
