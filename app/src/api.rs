@@ -235,7 +235,10 @@ impl AuthedApi {
 
     /// `GET /api/users` (admins).
     pub async fn users(&self) -> Result<api_types::auth::UserPage, ApiError> {
-        json(empty(self.bearer(Request::get("/api/users").query([("per_page", "100")])))).await
+        json(empty(self.bearer(
+            Request::get("/api/users").query([("per_page", "100")]),
+        )))
+        .await
     }
 
     /// `POST /api/users` (admins).
@@ -244,13 +247,25 @@ impl AuthedApi {
     }
 
     /// `PATCH /api/users/{id}` (admins).
-    pub async fn patch_user(&self, id: i64, patch: &api_types::auth::UserPatch) -> Result<User, ApiError> {
-        json(self.bearer(Request::patch(&format!("/api/users/{id}"))).json(patch)).await
+    pub async fn patch_user(
+        &self,
+        id: i64,
+        patch: &api_types::auth::UserPatch,
+    ) -> Result<User, ApiError> {
+        json(
+            self.bearer(Request::patch(&format!("/api/users/{id}")))
+                .json(patch),
+        )
+        .await
     }
 
     /// `DELETE /api/users/{id}` (admins).
     pub async fn delete_user(&self, id: i64) -> Result<(), ApiError> {
-        send(empty(self.bearer(Request::delete(&format!("/api/users/{id}"))))).await.map(drop)
+        send(empty(
+            self.bearer(Request::delete(&format!("/api/users/{id}"))),
+        ))
+        .await
+        .map(drop)
     }
 
     /// `GET /api/cart`.

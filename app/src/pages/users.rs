@@ -25,7 +25,11 @@ fn UsersTable() -> impl IntoView {
     let users = RwSignal::new(None::<Result<UserPage, ApiError>>);
     let failure = RwSignal::new(None::<ApiError>);
     let load = move || {
-        spawn_local(async move { users.set(Some(session.call(|api| async move { api.users().await }).await)) });
+        spawn_local(async move {
+            users.set(Some(
+                session.call(|api| async move { api.users().await }).await,
+            ))
+        });
     };
     load();
     let change = move |id: i64, patch: Option<UserPatch>| {
@@ -67,7 +71,10 @@ fn UsersTable() -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: User, on_change: impl Fn(i64, Option<UserPatch>) + Copy + 'static) -> impl IntoView {
+fn UserRow(
+    user: User,
+    on_change: impl Fn(i64, Option<UserPatch>) + Copy + 'static,
+) -> impl IntoView {
     let id = user.id;
     let name = user.username.clone();
     let (role_label, other_role) = match user.role {
@@ -108,11 +115,21 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             username: username.get_untracked(),
             password: password.get_untracked(),
             email: None,
-            role: Some(if admin.get_untracked() { Role::Admin } else { Role::Customer }),
+            role: Some(if admin.get_untracked() {
+                Role::Admin
+            } else {
+                Role::Customer
+            }),
         };
         error.set(None);
         spawn_local(async move {
-            match session.call(move |api| { let user = user.clone(); async move { api.create_user(&user).await } }).await {
+            match session
+                .call(move |api| {
+                    let user = user.clone();
+                    async move { api.create_user(&user).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     username.set(String::new());
                     password.set(String::new());

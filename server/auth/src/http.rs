@@ -480,6 +480,35 @@ pub(crate) async fn revocation_feed(
     Ok(Json(serde_json::json!({ "revocations": items })))
 }
 
+/// Creates the admin `name` when the shop has no enabled admin (see `SHOP_BOOTSTRAP_ADMIN`).
+///
+/// # Errors
+/// A missing, invalid or common password, or an invalid username: the service does not start.
+pub(crate) async fn bootstrap_admin(
+    state: &AppState,
+    name: &str,
+    password: Option<&SecretString>,
+) -> anyhow::Result<()> {
+    if store::enabled_admins(&state.db).await? > 0 {
+        return Ok(());
+    }
+    let username = Username::parse(name)?;
+    let password = password.ok_or_else(|| {
+        anyhow::anyhow!("SHOP_BOOTSTRAP_ADMIN needs SHOP_BOOTSTRAP_ADMIN_PASSWORD")
+    })?;
+    let password = NewPassword::parse(password.expose_secret())?;
+    not_common(&password)
+        .map_err(|_| anyhow::anyhow!("SHOP_BOOTSTRAP_ADMIN_PASSWORD is too common"))?;
+    match create_user(state, &username, None, &password, Role::Admin).await {
+        Ok(user) => tracing::info!(user_id = user.id, "bootstrap admin created"),
+        Err(AuthError::UsernameTaken) => {
+            anyhow::bail!("SHOP_BOOTSTRAP_ADMIN {name} exists and is not an enabled admin")
+        }
+        Err(e) => anyhow::bail!("cannot create the bootstrap admin: {e}"),
+    }
+    Ok(())
+}
+
 /// Dev mode: creates `demo` (customer) and `admin` unless they exist.
 pub(crate) async fn seed_dev_accounts(
     state: &AppState,

@@ -54,6 +54,15 @@ pub struct AuthSettings {
     #[arg(long, env = "SHOP_REFRESH_REUSE_GRACE_SECS", default_value_t = 2)]
     pub refresh_reuse_grace_secs: u64,
 
+    /// Username of an admin account to create at start when there is no admin yet: how the
+    /// first admin comes to be outside dev mode. Needs `SHOP_BOOTSTRAP_ADMIN_PASSWORD`.
+    #[arg(long, env = "SHOP_BOOTSTRAP_ADMIN")]
+    pub bootstrap_admin: Option<String>,
+
+    /// Password of `SHOP_BOOTSTRAP_ADMIN` (the usual rules; a weak one refuses to start).
+    #[arg(long, env = "SHOP_BOOTSTRAP_ADMIN_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
+    pub bootstrap_admin_password: Option<SecretString>,
+
     /// Password of the dev-mode customer account `demo` (default `demo-password`, dev mode only).
     #[arg(long, env = "SHOP_DEMO_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
     pub demo_password: Option<SecretString>,
@@ -74,6 +83,8 @@ impl Default for AuthSettings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             refresh_reuse_grace_secs: 2,
+            bootstrap_admin: None,
+            bootstrap_admin_password: None,
             demo_password: None,
             admin_password: None,
         }
@@ -115,6 +126,9 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     };
     if shared.dev_mode {
         http::seed_dev_accounts(&state, settings).await?;
+    }
+    if let Some(name) = &settings.bootstrap_admin {
+        http::bootstrap_admin(&state, name, settings.bootstrap_admin_password.as_ref()).await?;
     }
     Ok(state)
 }

@@ -548,3 +548,76 @@ async fn two_refreshes_at_once_leave_exactly_one_live_successor() {
         .await;
     assert_eq!(next.status(), StatusCode::OK);
 }
+
+fn production(dir: &std::path::Path) -> shop_common::config::SharedSettings {
+    shop_common::config::SharedSettings {
+        dev_mode: false,
+        jwt_secret: Some(secrecy::SecretString::from("k".repeat(48))),
+        ..shop_common::config::SharedSettings::dev(dir)
+    }
+}
+
+#[tokio::test]
+async fn outside_dev_mode_a_bootstrap_setting_creates_the_first_admin_and_nothing_else() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let settings = shop_auth::AuthSettings {
+        bootstrap_admin: Some("root".to_owned()),
+        bootstrap_admin_password: Some(secrecy::SecretString::from(
+            "a strong admin passphrase".to_owned(),
+        )),
+        ..Default::default()
+    };
+    let state = shop_auth::state(&production(dir.path()), &settings)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(shop_common::serve::serve(
+        listener,
+        shop_auth::router(state),
+        std::future::pending(),
+    ));
+    let http = reqwest::Client::new();
+    let login = |user: &str, password: &str| {
+        http.post(format!("{base}/api/auth/login"))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+    };
+    assert_eq!(
+        login("root", "a strong admin passphrase")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // No dev accounts outside dev mode.
+    assert_eq!(
+        login("demo", shop_auth::DEV_DEMO_PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_weak_bootstrap_password_or_secret_refuses_to_start() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let weak = shop_auth::AuthSettings {
+        bootstrap_admin: Some("root".to_owned()),
+        bootstrap_admin_password: Some(secrecy::SecretString::from("password".to_owned())),
+        ..Default::default()
+    };
+    assert!(shop_auth::state(&production(dir.path()), &weak)
+        .await
+        .is_err());
+    let no_secret = shop_common::config::SharedSettings {
+        jwt_secret: None,
+        ..production(dir.path())
+    };
+    assert!(
+        shop_auth::state(&no_secret, &shop_auth::AuthSettings::default())
+            .await
+            .is_err()
+    );
+}
