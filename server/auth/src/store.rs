@@ -376,7 +376,7 @@ pub(crate) async fn blocked_until(
 }
 
 /// Counts a failed sign-in as `username`; from the `free`-th failure on, each one blocks the
-/// next attempt for twice as long as the one before (1 s, 2 s, 4 s …), at most `max_secs`.
+/// next attempt for twice as long as the one before (5 s, 10 s, 20 s …), at most `max_secs`.
 pub(crate) async fn record_failure(
     db: &SqlitePool,
     username: &str,
@@ -394,7 +394,7 @@ pub(crate) async fn record_failure(
     .await?;
     if failures >= free {
         let exponent = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
-        let block = 2_i64.pow(exponent).min(max_secs);
+        let block = (FIRST_BLOCK_SECS * 2_i64.pow(exponent)).min(max_secs);
         sqlx::query("UPDATE login_throttle SET blocked_until = ? WHERE username = ?")
             .bind(now + block)
             .bind(username)
@@ -403,6 +403,9 @@ pub(crate) async fn record_failure(
     }
     Ok(())
 }
+
+/// The first back-off, in seconds.
+const FIRST_BLOCK_SECS: i64 = 5;
 
 pub(crate) async fn clear_failures(db: &SqlitePool, username: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_throttle WHERE username = ?")
