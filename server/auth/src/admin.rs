@@ -3,11 +3,11 @@
 //! their sessions at once.
 
 use crate::error::AuthError;
-use crate::http::{create_user, not_common, unix_now};
+use crate::http::{create_user, parse_account, unix_now};
 use crate::{store, AppState};
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use api_types::catalog::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
-use api_types::validate::{Email, Invalid, NewPassword, Username};
+use api_types::validate::Invalid;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -76,13 +76,8 @@ pub(crate) async fn create(
     Json(body): Json<NewUser>,
 ) -> Result<(StatusCode, Json<User>), AuthError> {
     identity.require_admin()?;
-    let username = Username::parse(&body.username).map_err(ApiError::from)?;
-    let password = NewPassword::parse(&body.password).map_err(ApiError::from)?;
-    not_common(&password)?;
-    let email = match body.email.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => Some(Email::parse(raw).map_err(ApiError::from)?),
-    };
+    let (username, password, email) =
+        parse_account(&body.username, &body.password, body.email.as_deref())?;
     let role = body.role.unwrap_or(Role::Customer);
     let user = create_user(&state, &username, email.as_ref(), &password, role).await?;
     tracing::info!(

@@ -98,13 +98,8 @@ pub(crate) async fn register(
     State(state): State<AppState>,
     Json(body): Json<RegisterRequest>,
 ) -> Result<impl IntoResponse, AuthError> {
-    let username = Username::parse(&body.username).map_err(ApiError::from)?;
-    let password = NewPassword::parse(&body.password).map_err(ApiError::from)?;
-    not_common(&password)?;
-    let email = match body.email.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => Some(Email::parse(raw).map_err(ApiError::from)?),
-    };
+    let (username, password, email) =
+        parse_account(&body.username, &body.password, body.email.as_deref())?;
     let user = create_user(&state, &username, email.as_ref(), &password, Role::Customer).await?;
     tracing::info!(user_id = user.id, "user registered");
     Ok((StatusCode::CREATED, Json(user)))
@@ -185,8 +180,28 @@ const FREE_FAILURES: i64 = 5;
 /// Longest back-off, in seconds: the real user is never locked out for longer.
 const MAX_BLOCK_SECS: i64 = 15 * 60;
 
+/// The validated fields of a new account: a valid username, a password that keeps the rules
+/// and is not common, and an e-mail address if one was given (blank counts as none).
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming the first field that breaks its rule.
+pub(crate) fn parse_account(
+    username: &str,
+    password: &str,
+    email: Option<&str>,
+) -> Result<(Username, NewPassword, Option<Email>), ApiError> {
+    let username = Username::parse(username)?;
+    let password = NewPassword::parse(password)?;
+    not_common(&password)?;
+    let email = match email.map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(Email::parse(raw)?),
+    };
+    Ok((username, password, email))
+}
+
 /// Refuses a password from the list of common ones.
-pub(crate) fn not_common(password: &NewPassword) -> Result<(), ApiError> {
+fn not_common(password: &NewPassword) -> Result<(), ApiError> {
     if password::is_common(password.expose()) {
         return Err(ApiError::Invalid(api_types::validate::Invalid {
             field: "password",
@@ -492,13 +507,11 @@ pub(crate) async fn bootstrap_admin(
     if store::enabled_admins(&state.db).await? > 0 {
         return Ok(());
     }
-    let username = Username::parse(name)?;
     let password = password.ok_or_else(|| {
         anyhow::anyhow!("SHOP_BOOTSTRAP_ADMIN needs SHOP_BOOTSTRAP_ADMIN_PASSWORD")
     })?;
-    let password = NewPassword::parse(password.expose_secret())?;
-    not_common(&password)
-        .map_err(|_| anyhow::anyhow!("SHOP_BOOTSTRAP_ADMIN_PASSWORD is too common"))?;
+    let (username, password, _) = parse_account(name, password.expose_secret(), None)
+        .map_err(|e| anyhow::anyhow!("SHOP_BOOTSTRAP_ADMIN / _PASSWORD: {e}"))?;
     match create_user(state, &username, None, &password, Role::Admin).await {
         Ok(user) => tracing::info!(user_id = user.id, "bootstrap admin created"),
         Err(AuthError::UsernameTaken) => {
