@@ -262,8 +262,15 @@ async fn issue_pair(
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let refresh = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let now = unix_now();
-    let refresh_secs = state.refresh_ttl.as_secs();
-    let expires_at = now.saturating_add(i64::try_from(refresh_secs).unwrap_or(i64::MAX / 4));
+    let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
+    // Idle expiry from now, but never past the session's absolute end.
+    let started = store::family_started(&mut *conn, family_id)
+        .await?
+        .unwrap_or(now);
+    let expires_at = now
+        .saturating_add(secs(state.refresh_ttl))
+        .min(started.saturating_add(secs(state.session_max_age)));
+    let refresh_secs = u64::try_from(expires_at - now).unwrap_or(0);
     store::insert_refresh_token(
         conn,
         &token_hash(&refresh),

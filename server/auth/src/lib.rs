@@ -45,9 +45,15 @@ pub struct AuthSettings {
     #[arg(long, env = "SHOP_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
     pub access_token_ttl_secs: u64,
 
-    /// Lifetime of a refresh token, in seconds (default 30 days).
+    /// Idle expiry of a session, in seconds (default 30 days): a refresh token unused for this
+    /// long expires; each refresh issues one that lives this long again.
     #[arg(long, env = "SHOP_REFRESH_TOKEN_TTL_SECS", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl_secs: u64,
+
+    /// Absolute expiry of a session, in seconds (default 90 days): however often it is
+    /// refreshed, a session ends this long after its sign-in (RFC 9700 §4.14.2).
+    #[arg(long, env = "SHOP_SESSION_MAX_AGE_SECS", default_value_t = 90 * 24 * 3600)]
+    pub session_max_age_secs: u64,
 
     /// Seconds after a refresh during which the rotated token presented again counts as a
     /// concurrent refresh (refused, session kept) rather than a reuse (session ended).
@@ -82,6 +88,7 @@ impl Default for AuthSettings {
             auth_addr: "127.0.0.1:0".to_owned(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            session_max_age_secs: 90 * 24 * 3600,
             refresh_reuse_grace_secs: 2,
             bootstrap_admin: None,
             bootstrap_admin_password: None,
@@ -98,6 +105,7 @@ pub struct AppState {
     pub(crate) keys: Arc<TokenKeys>,
     pub(crate) access_ttl: Duration,
     pub(crate) refresh_ttl: Duration,
+    pub(crate) session_max_age: Duration,
     pub(crate) reuse_grace_secs: i64,
 }
 
@@ -122,6 +130,7 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         keys,
         access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
         refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
+        session_max_age: Duration::from_secs(settings.session_max_age_secs),
         reuse_grace_secs: i64::try_from(settings.refresh_reuse_grace_secs).unwrap_or(i64::MAX),
     };
     if shared.dev_mode {

@@ -457,3 +457,14 @@ pub(crate) async fn enabled_admins(db: impl sqlx::SqliteExecutor<'_>) -> Result<
         .fetch_one(db)
         .await
 }
+
+/// When a token family (session) began: its first refresh token's creation, Unix seconds.
+pub(crate) async fn family_started(
+    db: &mut SqliteConnection,
+    family_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(created_at) FROM refresh_tokens WHERE family_id = ?")
+        .bind(family_id)
+        .fetch_one(db)
+        .await
+}

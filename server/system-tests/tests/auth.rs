@@ -621,3 +621,39 @@ async fn a_weak_bootstrap_password_or_secret_refuses_to_start() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_expiry_however_often_it_is_refreshed() {
+    let app = spawn_auth_in(
+        std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
+        shop_auth::AuthSettings {
+            session_max_age_secs: 2,
+            ..Default::default()
+        },
+    )
+    .await;
+    let first = app.signed_up("abel").await;
+    assert!(
+        first.refresh_expires_in <= 2,
+        "{}",
+        first.refresh_expires_in
+    );
+    let r = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": first.refresh_token}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: Value = r.json().await.unwrap();
+    assert!(second["refresh_expires_in"].as_u64().unwrap() <= 2);
+    // Let the session's two seconds pass (the point of the test), then the successor is dead.
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    let r = app
+        .post_json(
+            "/api/auth/refresh",
+            &json!({"refresh_token": second["refresh_token"]}),
+        )
+        .await;
+    assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+}
