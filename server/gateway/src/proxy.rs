@@ -418,7 +418,9 @@ fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
         return upstream_timeout(service);
     }
     tracing::warn!(service = service.name(), error = %e, "upstream call failed");
-    if e.is_connect() {
+    // No answer at all (refused, or a pooled connection cut because the upstream died): the
+    // service is unavailable. An answer that broke off is a bad gateway.
+    if e.is_connect() || (e.is_request() && !e.is_body() && !e.is_decode()) {
         return service_unavailable(service);
     }
     problem(
