@@ -154,3 +154,34 @@ pub struct Session {
     /// Whether this is the session of the access token making the request.
     pub current: bool,
 }
+
+/// One public key of a JSON Web Key Set (RFC 7517 §4), as `GET /api/auth/jwks` publishes it:
+/// an Ed25519 key (RFC 8037 §2: `kty` `OKP`, `crv` `Ed25519`, `x` the 32-byte public key in
+/// base64url without padding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Jwk {
+    /// Key type: `OKP`.
+    pub kty: String,
+    /// Curve: `Ed25519`.
+    #[serde(default)]
+    pub crv: Option<String>,
+    /// The public key, base64url without padding.
+    #[serde(default)]
+    pub x: Option<String>,
+    /// Key id: the RFC 7638 thumbprint of the key, also in the `kid` header of the tokens it signs.
+    pub kid: String,
+    /// Algorithm: `EdDSA`.
+    #[serde(default)]
+    pub alg: Option<String>,
+    /// Intended use: `sig`.
+    #[serde(default, rename = "use")]
+    pub use_: Option<String>,
+}
+
+/// A JSON Web Key Set (RFC 7517 §5): `{keys: [Jwk]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JwkSet {
+    pub keys: Vec<Jwk>,
+}

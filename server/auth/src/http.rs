@@ -38,6 +38,7 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/api/auth/logout-all", post(logout_all))
         .route("/api/auth/validate", post(validate))
+        .route("/api/auth/jwks", get(jwks))
         .route(
             "/api/users",
             get(crate::admin::list_users).post(crate::admin::create),
@@ -281,7 +282,7 @@ async fn issue_pair(
     )
     .await?;
     let access = state
-        .keys
+        .signer
         .issue(
             user.id,
             &user.username,
@@ -448,6 +449,31 @@ pub(crate) async fn logout_all(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// How long clients may cache the JWKS, in seconds. A rotation publishes the next key before
+/// it signs, and verifiers fetch again on an unknown `kid`, so caching never refuses a new key.
+const JWKS_MAX_AGE_SECS: u32 = 300;
+
+#[utoipa::path(get, path = "/api/auth/jwks", tag = "auth", responses(
+    (status = 200, description = "The public keys that verify access tokens: a JWK Set (RFC 7517 §5) of Ed25519 keys (RFC 8037), each with `kid` its RFC 7638 thumbprint. The signing key comes first; during a rotation the set also holds the previous and/or next key.", body = api_types::auth::JwkSet, content_type = "application/jwk-set+json"),
+))]
+pub(crate) async fn jwks(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/jwk-set+json".to_owned(),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                format!("public, max-age={JWKS_MAX_AGE_SECS}"),
+            ),
+        ],
+        Json(state.jwks.as_ref().clone()),
+    )
+        .into_response()
+}
+
 #[utoipa::path(post, path = "/api/auth/validate", tag = "auth", security(("bearer_auth" = [])), responses(
     (status = 200, description = "`{active: true, user_id, username, role, session_id}` for an access token that is valid and whose session is live, else `{active: false}` (RFC 7662 style)"),
 ))]
@@ -456,9 +482,10 @@ pub(crate) async fn validate(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,
 ) -> Result<Json<serde_json::Value>, AuthError> {
-    let identity = shop_common::extract::bearer_token(&parts)
-        .ok()
-        .and_then(|t| state.keys.verify(t).ok());
+    let identity = match shop_common::extract::bearer_token(&parts) {
+        Ok(token) => state.verifier.verify(token).await.ok(),
+        Err(_) => None,
+    };
     let Some(identity) = identity else {
         return Ok(Json(serde_json::json!({ "active": false })));
     };

@@ -9,6 +9,7 @@
 //! - `POST /api/auth/refresh {refresh_token}` -> 200 a new pair; 401 `invalid_refresh_token`.
 //! - `POST /api/auth/logout {refresh_token}` -> 204.
 //! - `GET /api/auth/me` (Bearer) -> 200 the current user.
+//! - `GET /api/auth/jwks` -> 200 the public keys that verify access tokens (RFC 7517).
 //! - `GET /health/live`, `GET /health/ready`.
 
 mod admin;
@@ -19,10 +20,11 @@ mod store;
 
 use clap::Args;
 use secrecy::SecretString;
-use shop_common::config::SharedSettings;
-use shop_common::token::TokenKeys;
+use shop_common::config::{ConfigError, SharedSettings};
+use shop_common::token::{PublicKey, SigningKey, Verifier};
 use sqlx::SqlitePool;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -40,6 +42,19 @@ pub struct AuthSettings {
     /// Listen address of the auth service.
     #[arg(long, env = "SHOP_AUTH_ADDR", default_value = "127.0.0.1:8001")]
     pub auth_addr: String,
+
+    /// PKCS #8 PEM file of the Ed25519 key that signs access tokens (make one with `openssl
+    /// genpkey -algorithm ed25519 -out key.pem`). Required outside dev mode, where the file
+    /// must be readable by its owner only; dev mode uses (and on first start creates)
+    /// `{data_dir}/access-token-signing-key.pem` when unset.
+    #[arg(long, env = "SHOP_ACCESS_TOKEN_SIGNING_KEY")]
+    pub access_token_signing_key: Option<PathBuf>,
+
+    /// Further Ed25519 keys to publish in the JWKS, comma-separated PEM files (public or
+    /// private): during a rotation, the previous signing key until the tokens it signed expired,
+    /// and, with several auth replicas, the next key before any replica signs with it.
+    #[arg(long, env = "SHOP_ACCESS_TOKEN_PUBLISHED_KEYS", value_delimiter = ',')]
+    pub access_token_published_keys: Vec<PathBuf>,
 
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "SHOP_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
@@ -86,6 +101,8 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             auth_addr: "127.0.0.1:0".to_owned(),
+            access_token_signing_key: None,
+            access_token_published_keys: Vec::new(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             session_max_age_secs: 90 * 24 * 3600,
@@ -102,17 +119,52 @@ impl Default for AuthSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) db: SqlitePool,
-    pub(crate) keys: Arc<TokenKeys>,
+    /// Signs access tokens.
+    pub(crate) signer: Arc<SigningKey>,
+    /// Verifies them with the signing key and the published ones.
+    pub(crate) verifier: Arc<Verifier>,
+    /// What `GET /api/auth/jwks` answers.
+    pub(crate) jwks: Arc<api_types::auth::JwkSet>,
     pub(crate) access_ttl: Duration,
     pub(crate) refresh_ttl: Duration,
     pub(crate) session_max_age: Duration,
     pub(crate) reuse_grace_secs: i64,
 }
 
-impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
+impl axum::extract::FromRef<AppState> for Arc<Verifier> {
     fn from_ref(state: &AppState) -> Self {
-        state.keys.clone()
+        state.verifier.clone()
     }
+}
+
+/// The file dev mode keeps its signing key in, under the data directory.
+pub const DEV_SIGNING_KEY_FILE: &str = "access-token-signing-key.pem";
+
+/// The signing key and every key to publish (the signing key first).
+///
+/// # Errors
+/// Outside dev mode: no `SHOP_ACCESS_TOKEN_SIGNING_KEY`, or a key that is exposed, weak or
+/// not Ed25519; in any mode a file that cannot be read.
+pub fn access_token_keys(
+    shared: &SharedSettings,
+    settings: &AuthSettings,
+) -> anyhow::Result<(SigningKey, Vec<PublicKey>)> {
+    let signing = match (&settings.access_token_signing_key, shared.dev_mode) {
+        (Some(path), dev) => SigningKey::load(path, !dev)?,
+        (None, true) => SigningKey::load_or_generate(&shared.data_dir.join(DEV_SIGNING_KEY_FILE))?,
+        (None, false) => Err(ConfigError::Missing("SHOP_ACCESS_TOKEN_SIGNING_KEY"))?,
+    };
+    let mut published = vec![signing.public_key().clone()];
+    for path in &settings.access_token_published_keys {
+        let name = path.display().to_string();
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+        let key = PublicKey::from_pem(&pem, &name)?;
+        if !published.iter().any(|k| k.kid() == key.kid()) {
+            published.push(key);
+        }
+    }
+    Ok((signing, published))
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -121,13 +173,20 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// accounts `demo` (customer) and `admin`.
 ///
 /// # Errors
-/// A weak secret outside dev mode, or a database that cannot be opened or migrated.
+/// A missing or weak signing key outside dev mode (see [`access_token_keys`]), or a database that cannot be opened or migrated.
 pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::Result<AppState> {
-    let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
+    let (signer, published) = access_token_keys(shared, settings)?;
+    tracing::info!(
+        kid = %signer.public_key().kid(),
+        published = published.len(),
+        "access token keys loaded"
+    );
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("auth.db"), &MIGRATOR).await?;
     let state = AppState {
         db,
-        keys,
+        verifier: Arc::new(Verifier::with_keys(&published)),
+        jwks: Arc::new(shop_common::token::jwk_set(&published)),
+        signer: Arc::new(signer),
         access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
         refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
         session_max_age: Duration::from_secs(settings.session_max_age_secs),
@@ -154,6 +213,7 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     http::delete_session,
     http::logout_all,
     http::validate,
+    http::jwks,
     admin::list_users,
     admin::create,
     admin::get_user,

@@ -1,31 +1,26 @@
 //! Settings every process shares. Each is a command-line flag and an environment variable;
-//! secrets redact themselves in `Debug` and weak ones refuse to start outside dev mode.
+//! the services' own settings (and their secrets) are in each service.
 
-use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
-
-/// The JWT secret dev mode uses when `SHOP_JWT_SECRET` is unset. Refused outside dev mode.
-pub const DEV_JWT_SECRET: &str = "dev-only-jwt-secret-do-not-use-in-production";
-/// Shortest accepted `SHOP_JWT_SECRET` outside dev mode, in bytes (RFC 7518 §3.2: a key at
-/// least as long as the HMAC-SHA256 output).
-pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Settings shared by the gateway, auth and orders.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SharedSettings {
-    /// Dev mode: accepts the documented default secrets and seeds demo accounts. Defaults to on
+    /// Dev mode: generates the access token signing key, accepts the documented default
+    /// passwords and seeds demo accounts. Defaults to on
     /// in debug builds (what `cargo leptos watch` runs) and off in release builds.
     #[arg(long, env = "SHOP_DEV_MODE", default_value_t = cfg!(debug_assertions), action = clap::ArgAction::Set)]
     pub dev_mode: bool,
 
-    /// Directory holding the SQLite databases (and later keys); created on first start.
+    /// Directory holding the SQLite databases (and, in dev mode, the access token signing key); created on first start.
     #[arg(long, env = "SHOP_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 
-    /// HMAC secret that signs access tokens; at least 32 bytes. Dev mode defaults to a
-    /// published value that is refused outside dev mode.
-    #[arg(long, env = "SHOP_JWT_SECRET", value_parser = parse_secret, hide_env_values = true)]
-    pub jwt_secret: Option<SecretString>,
+    /// Longest time a fetched JWKS (the auth service's public keys) is used before it is
+    /// fetched again, in seconds: how long a key the auth service stopped publishing may still
+    /// verify tokens at the gateway and the orders service.
+    #[arg(long, env = "SHOP_JWKS_MAX_AGE_SECS", default_value_t = 300)]
+    pub jwks_max_age_secs: u64,
 
     /// On SIGTERM or Ctrl-C, seconds readiness answers 503 before the listeners stop (time
     /// for load balancers to notice). Defaults to 0 in dev mode and 3 otherwise.
@@ -37,16 +32,12 @@ pub struct SharedSettings {
     pub drain_timeout_secs: u64,
 }
 
-fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
-    Ok(SecretString::from(s.to_owned()))
-}
-
 /// A setting that must not be used as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0} is not set; it is required outside dev mode")]
     Missing(&'static str),
-    #[error("{0} is the published dev default or shorter than {MIN_SECRET_BYTES} bytes; refusing to start outside dev mode")]
+    #[error("{0} is a published default or too weak; refusing to start outside dev mode")]
     Weak(&'static str),
     #[error("{name} is invalid: {reason}")]
     Invalid { name: &'static str, reason: String },
@@ -58,25 +49,25 @@ impl SharedSettings {
         Self {
             dev_mode: true,
             data_dir: data_dir.into(),
-            jwt_secret: None,
+            jwks_max_age_secs: 300,
             shutdown_delay_secs: None,
             drain_timeout_secs: 10,
         }
     }
 
-    /// The secret to sign and verify access tokens with.
-    ///
-    /// # Errors
-    /// Outside dev mode: [`ConfigError::Missing`] when unset, [`ConfigError::Weak`] when it is
-    /// the dev default or shorter than [`MIN_SECRET_BYTES`].
-    pub fn jwt_secret(&self) -> Result<SecretString, ConfigError> {
-        match (&self.jwt_secret, self.dev_mode) {
-            (Some(s), _) if strong(s) => Ok(s.clone()),
-            (Some(s), true) => Ok(s.clone()),
-            (Some(_), false) => Err(ConfigError::Weak("SHOP_JWT_SECRET")),
-            (None, true) => Ok(SecretString::from(DEV_JWT_SECRET.to_owned())),
-            (None, false) => Err(ConfigError::Missing("SHOP_JWT_SECRET")),
-        }
+    /// A verifier of access tokens that trusts the JWKS at `urls` (tried in order), cached for
+    /// at most `SHOP_JWKS_MAX_AGE_SECS`.
+    pub fn jwks_verifier(&self, urls: Vec<String>) -> crate::token::Verifier {
+        let client = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(2))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client with no custom TLS builds");
+        crate::token::Verifier::from_jwks(crate::jwks::JwksCache::new(
+            urls,
+            client,
+            std::time::Duration::from_secs(self.jwks_max_age_secs),
+        ))
     }
 }
 
@@ -101,53 +92,5 @@ impl SharedSettings {
             std::time::Duration::from_secs(self.drain_timeout_secs),
         )
         .await
-    }
-}
-
-fn strong(secret: &SecretString) -> bool {
-    let s = secret.expose_secret();
-    s.len() >= MIN_SECRET_BYTES && s != DEV_JWT_SECRET
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(dev_mode: bool, secret: Option<&str>) -> SharedSettings {
-        SharedSettings {
-            dev_mode,
-            data_dir: "d".into(),
-            jwt_secret: secret.map(|s| SecretString::from(s.to_owned())),
-            ..SharedSettings::dev("d")
-        }
-    }
-
-    #[test]
-    fn dev_mode_falls_back_to_the_dev_secret() {
-        let s = settings(true, None).jwt_secret().unwrap();
-        assert_eq!(s.expose_secret(), DEV_JWT_SECRET);
-    }
-
-    #[test]
-    fn outside_dev_mode_a_missing_default_or_short_secret_refuses_to_start() {
-        assert!(matches!(
-            settings(false, None).jwt_secret(),
-            Err(ConfigError::Missing(_))
-        ));
-        assert!(matches!(
-            settings(false, Some(DEV_JWT_SECRET)).jwt_secret(),
-            Err(ConfigError::Weak(_))
-        ));
-        assert!(matches!(
-            settings(false, Some("short")).jwt_secret(),
-            Err(ConfigError::Weak(_))
-        ));
-        assert!(settings(false, Some(&"k".repeat(32))).jwt_secret().is_ok());
-    }
-
-    #[test]
-    fn secrets_never_print() {
-        let s = settings(false, Some("super-secret-value-xxxxxxxxxxxxxxxxxx"));
-        assert!(!format!("{s:?}").contains("super-secret"));
     }
 }

@@ -2,7 +2,7 @@
 //! errors: use these instead of `axum::Json`, `axum::extract::Query` and `axum::extract::Path`.
 
 use crate::problem::ApiError;
-use crate::token::{Identity, TokenKeys};
+use crate::token::{Identity, Verifier};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
@@ -83,14 +83,16 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
 /// The caller, from a verified access token: the only source of identity a service trusts.
 impl<S> FromRequestParts<S> for Identity
 where
-    Arc<TokenKeys>: FromRef<S>,
+    Arc<Verifier>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let keys = Arc::<TokenKeys>::from_ref(state);
-        keys.verify(bearer_token(parts)?)
-            .map_err(|_| ApiError::Unauthorized)
+        let verifier = Arc::<Verifier>::from_ref(state);
+        verifier
+            .verify(bearer_token(parts)?)
+            .await
+            .map_err(ApiError::from)
     }
 }

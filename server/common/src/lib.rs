@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod extract;
 pub mod health;
+pub mod jwks;
 pub mod metrics;
 pub mod problem;
 pub mod serve;

@@ -52,6 +52,10 @@ pub enum ApiError {
         code: &'static str,
         detail: String,
     },
+    /// 503 `keys_unavailable`: the auth service's public keys could not be fetched, so no
+    /// access token can be checked; safe to retry.
+    #[error("the keys that verify access tokens are unavailable")]
+    KeysUnavailable,
     /// 503 `database_unavailable`: the database is busy or unreachable; safe to retry.
     #[error("database unavailable")]
     DatabaseUnavailable(#[source] sqlx::Error),
@@ -68,6 +72,16 @@ impl From<sqlx::Error> for ApiError {
                 ApiError::DatabaseUnavailable(e)
             }
             other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::token::TokenError> for ApiError {
+    /// 503 when the keys could not be fetched; 401 for every reason a token is refused.
+    fn from(e: crate::token::TokenError) -> Self {
+        match e {
+            crate::token::TokenError::KeysUnavailable => ApiError::KeysUnavailable,
+            _ => ApiError::Unauthorized,
         }
     }
 }
@@ -118,6 +132,18 @@ impl IntoResponse for ApiError {
                 code,
                 detail,
             } => problem(status, code, detail),
+            ApiError::KeysUnavailable => {
+                let mut r = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "keys_unavailable",
+                    "The keys that verify access tokens cannot be fetched from the auth service \
+                     right now; try again shortly."
+                        .to_owned(),
+                );
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                r
+            }
             ApiError::DatabaseUnavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 let mut r = problem(

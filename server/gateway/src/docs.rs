@@ -40,7 +40,8 @@ impl Modify for BearerAuth {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "The access token from POST /api/auth/login or /api/auth/refresh",
+                        "The access token from POST /api/auth/login or /api/auth/refresh: a JWT \
+                         (typ at+jwt) signed with EdDSA by a key of GET /api/auth/jwks",
                     ))
                     .build(),
             ),

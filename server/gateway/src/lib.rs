@@ -24,7 +24,7 @@ use axum::Router;
 use leptos::prelude::LeptosOptions;
 use shop_auth::AuthSettings;
 use shop_common::config::SharedSettings;
-use shop_common::token::TokenKeys;
+use shop_common::token::Verifier;
 use shop_orders::OrdersSettings;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -149,7 +149,8 @@ pub fn site_options(settings: &GatewaySettings) -> anyhow::Result<LeptosOptions>
 /// What the handlers share.
 #[derive(Clone)]
 pub(crate) struct GatewayState {
-    pub(crate) keys: Arc<TokenKeys>,
+    /// Verifies access tokens with the auth service's JWKS.
+    pub(crate) verifier: Arc<Verifier>,
     pub(crate) client: reqwest::Client,
     auth: Arc<upstream::Pool>,
     orders: Arc<upstream::Pool>,
@@ -346,7 +347,8 @@ async fn upstreams(
 /// service on its own address in this process. Everything stops when `shutdown` is cancelled.
 ///
 /// # Errors
-/// A weak secret outside dev mode, a database that cannot be opened, or an address in use.
+/// A missing or weak signing key outside dev mode, a database that cannot be opened, or an
+/// address in use.
 pub async fn start(
     config: Config,
     site: LeptosOptions,
@@ -365,10 +367,18 @@ pub async fn start(
     )
     .await
     .context("auth")?;
+    let jwks_urls: Vec<String> = auth_upstreams
+        .iter()
+        .map(|u| format!("{u}/api/auth/jwks"))
+        .collect();
+    let mut orders_settings = config.orders.clone();
+    if orders_settings.jwks_urls.is_empty() {
+        orders_settings.jwks_urls.clone_from(&jwks_urls);
+    }
     let orders_upstreams = upstreams(
         &config.gateway.orders_upstreams,
         &config.orders.orders_addr,
-        shop_orders::app(&config.shared, &config.orders),
+        shop_orders::app(&config.shared, &orders_settings),
         &mut tasks,
         &shutdown,
     )
@@ -387,7 +397,7 @@ pub async fn start(
         keep_secs,
     ));
     let state = GatewayState {
-        keys: Arc::new(TokenKeys::from_secret(&config.shared.jwt_secret()?)),
+        verifier: Arc::new(config.shared.jwks_verifier(jwks_urls)),
         client,
         auth: auth_pool.clone(),
         orders: Arc::new(upstream::Pool::new(

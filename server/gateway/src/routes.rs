@@ -32,6 +32,8 @@ const PUBLIC_AUTH: &[&str] = &[
     "/api/auth/login",
     "/api/auth/refresh",
     "/api/auth/logout",
+    // The public keys that verify access tokens (RFC 7517).
+    "/api/auth/jwks",
     // Answers `{active: false}` for a bad token instead of 401 (RFC 7662 style).
     "/api/auth/validate",
 ];
@@ -45,7 +47,7 @@ fn under(path: &str, prefix: &str) -> bool {
 
 /// The service and access rule for `method` on `path`, or `None` for no route (404).
 ///
-/// - `/api/auth/{register,login,refresh,logout}`: auth, public; other `/api/auth/*`: auth, Bearer.
+/// - `/api/auth/{register,login,refresh,logout,jwks,validate}`: auth, public; other `/api/auth/*`: auth, Bearer.
 /// - `/api/users*`: auth, Bearer.
 /// - `/api/products*` (reading), `/api/categories`: orders, public; changing products: Bearer.
 /// - `/api/cart*`, `/api/orders*`, `/api/admin/*`: orders, Bearer.

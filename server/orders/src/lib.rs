@@ -26,7 +26,7 @@ mod payment;
 
 use clap::Args;
 use shop_common::config::SharedSettings;
-use shop_common::token::TokenKeys;
+use shop_common::token::Verifier;
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::sync::Arc;
@@ -41,6 +41,12 @@ pub struct OrdersSettings {
     /// Listen address of the orders service.
     #[arg(long, env = "SHOP_ORDERS_ADDR", default_value = "127.0.0.1:8002")]
     pub orders_addr: String,
+
+    /// Where the auth service publishes the keys that verify access tokens: comma-separated
+    /// JWKS URLs, tried in order (one per auth replica). Default: the auth service at its
+    /// default address, or, run inside the gateway, the gateway's auth upstreams.
+    #[arg(long, env = "SHOP_JWKS_URLS", value_delimiter = ',')]
+    pub jwks_urls: Vec<String>,
 
     /// Share of simulated payments that succeed, from 0.0 (all declined) to 1.0 (all pass).
     #[arg(long, env = "SHOP_PAYMENT_SUCCESS_RATE", default_value_t = 0.8, value_parser = parse_rate)]
@@ -92,6 +98,7 @@ impl Default for OrdersSettings {
     fn default() -> Self {
         Self {
             orders_addr: "127.0.0.1:0".to_owned(),
+            jwks_urls: Vec::new(),
             payment_success_rate: 0.8,
             payment_latency_ms: 0,
             payment_outage: false,
@@ -106,17 +113,20 @@ impl Default for OrdersSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) db: SqlitePool,
-    pub(crate) keys: Arc<TokenKeys>,
+    pub(crate) verifier: Arc<Verifier>,
     pub(crate) payments: Arc<PaymentProvider>,
     /// Ids of orders whose status changed, for the live feeds.
     pub(crate) events: tokio::sync::broadcast::Sender<i64>,
 }
 
-impl axum::extract::FromRef<AppState> for Arc<TokenKeys> {
+impl axum::extract::FromRef<AppState> for Arc<Verifier> {
     fn from_ref(state: &AppState) -> Self {
-        state.keys.clone()
+        state.verifier.clone()
     }
 }
+
+/// The JWKS URL of an auth service at the default `SHOP_AUTH_ADDR`.
+pub const DEFAULT_JWKS_URL: &str = "http://127.0.0.1:8001/api/auth/jwks";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -128,9 +138,19 @@ const STALE_PENDING_MARGIN: std::time::Duration = std::time::Duration::from_secs
 /// starts the sweep that abandons `pending` orders a crash left behind (their stock comes back).
 ///
 /// # Errors
-/// A weak secret outside dev mode, or a database that cannot be opened or migrated.
+/// A database that cannot be opened or migrated.
 pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow::Result<AppState> {
-    let keys = Arc::new(TokenKeys::from_secret(&shared.jwt_secret()?));
+    let jwks_urls: Vec<String> = settings
+        .jwks_urls
+        .iter()
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty())
+        .collect();
+    let verifier = Arc::new(shared.jwks_verifier(if jwks_urls.is_empty() {
+        vec![DEFAULT_JWKS_URL.to_owned()]
+    } else {
+        jwks_urls
+    }));
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
     let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
     checkout::recover_pending(&db, stale_after)
@@ -153,7 +173,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
     let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {
         db,
-        keys,
+        verifier,
         payments,
         events,
     })

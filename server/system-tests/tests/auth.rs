@@ -552,8 +552,17 @@ async fn two_refreshes_at_once_leave_exactly_one_live_successor() {
 fn production(dir: &std::path::Path) -> shop_common::config::SharedSettings {
     shop_common::config::SharedSettings {
         dev_mode: false,
-        jwt_secret: Some(secrecy::SecretString::from("k".repeat(48))),
         ..shop_common::config::SharedSettings::dev(dir)
+    }
+}
+
+/// Auth settings outside dev mode: a fresh signing key in `dir` (mode 0600).
+fn production_auth(dir: &std::path::Path) -> shop_auth::AuthSettings {
+    let path = dir.join("signing-key.pem");
+    shop_common::token::SigningKey::load_or_generate(&path).unwrap();
+    shop_auth::AuthSettings {
+        access_token_signing_key: Some(path),
+        ..Default::default()
     }
 }
 
@@ -565,7 +574,7 @@ async fn outside_dev_mode_a_bootstrap_setting_creates_the_first_admin_and_nothin
         bootstrap_admin_password: Some(secrecy::SecretString::from(
             "a strong admin passphrase".to_owned(),
         )),
-        ..Default::default()
+        ..production_auth(dir.path())
     };
     let state = shop_auth::state(&production(dir.path()), &settings)
         .await
@@ -601,25 +610,24 @@ async fn outside_dev_mode_a_bootstrap_setting_creates_the_first_admin_and_nothin
 }
 
 #[tokio::test]
-async fn a_weak_bootstrap_password_or_secret_refuses_to_start() {
+async fn a_weak_bootstrap_password_refuses_to_start() {
     let dir = tempfile::TempDir::new().unwrap();
     let weak = shop_auth::AuthSettings {
         bootstrap_admin: Some("root".to_owned()),
         bootstrap_admin_password: Some(secrecy::SecretString::from("password".to_owned())),
-        ..Default::default()
+        ..production_auth(dir.path())
     };
-    assert!(shop_auth::state(&production(dir.path()), &weak)
+    let refused = shop_auth::state(&production(dir.path()), &weak).await;
+    assert!(refused.is_err());
+    let strong = shop_auth::AuthSettings {
+        bootstrap_admin_password: Some(secrecy::SecretString::from(
+            "a strong admin passphrase".to_owned(),
+        )),
+        ..weak
+    };
+    assert!(shop_auth::state(&production(dir.path()), &strong)
         .await
-        .is_err());
-    let no_secret = shop_common::config::SharedSettings {
-        jwt_secret: None,
-        ..production(dir.path())
-    };
-    assert!(
-        shop_auth::state(&no_secret, &shop_auth::AuthSettings::default())
-            .await
-            .is_err()
-    );
+        .is_ok());
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/auth/sessions/{id}"),
     ("post", "/api/auth/logout-all"),
     ("post", "/api/auth/validate"),
+    ("get", "/api/auth/jwks"),
     ("get", "/api/users"),
     ("post", "/api/users"),
     ("get", "/api/users/{id}"),

@@ -10,7 +10,7 @@ use shop_orders::OrdersSettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{assert_problem, poll, spawn_stack};
+use support::{assert_problem, dev_key_path, jwks_stub, poll, spawn_stack};
 
 /// An orders service on its own runtime and thread, so killing it drops every connection at
 /// once, as a crashed process would.
@@ -21,7 +21,10 @@ struct Upstream {
 }
 
 impl Upstream {
-    fn orders(dir: &Path, port: u16) -> Self {
+    /// An orders service on `port` (0: any) with its database in `dir`, trusting the keys at
+    /// `jwks_url`.
+    fn orders(dir: &Path, port: u16, jwks_url: &str) -> Self {
+        let jwks_urls = vec![jwks_url.to_owned()];
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let dir: PathBuf = dir.to_owned();
@@ -34,6 +37,7 @@ impl Upstream {
             rt.spawn(async move {
                 let settings = OrdersSettings {
                     payment_success_rate: 1.0,
+                    jwks_urls,
                     ..OrdersSettings::default()
                 };
                 let app = shop_orders::app(&SharedSettings::dev(&dir), &settings)
@@ -79,8 +83,9 @@ impl Drop for Upstream {
 #[tokio::test]
 async fn two_orders_upstreams_share_the_load_and_one_dies_without_a_failed_get() {
     let dir = tempfile::TempDir::new().unwrap();
-    let mut a = Upstream::orders(dir.path(), 0);
-    let b = Upstream::orders(dir.path(), 0);
+    let jwks = jwks_stub(dir.path()).await;
+    let mut a = Upstream::orders(dir.path(), 0, &jwks);
+    let b = Upstream::orders(dir.path(), 0, &jwks);
     let app = spawn_stack(|c| {
         c.gateway.orders_upstreams = vec![a.url(), b.url()];
         c.gateway.health_check_interval_ms = 100;
@@ -107,9 +112,11 @@ async fn two_orders_upstreams_share_the_load_and_one_dies_without_a_failed_get()
 #[tokio::test]
 async fn a_dead_service_fails_fast_on_its_routes_only_and_recovers_without_a_restart() {
     let dir = tempfile::TempDir::new().unwrap();
-    let mut orders = Upstream::orders(dir.path(), 0);
+    let jwks = jwks_stub(dir.path()).await;
+    let mut orders = Upstream::orders(dir.path(), 0, &jwks);
     let port = orders.addr.port();
     let app = spawn_stack(|c| {
+        c.auth.access_token_signing_key = Some(dev_key_path(dir.path()));
         c.gateway.orders_upstreams = vec![orders.url()];
         c.gateway.health_check_interval_ms = 100;
     })
@@ -135,7 +142,7 @@ async fn a_dead_service_fails_fast_on_its_routes_only_and_recovers_without_a_res
         );
     }
 
-    let _back = Upstream::orders(dir.path(), port);
+    let _back = Upstream::orders(dir.path(), port, &jwks);
     poll(|| async { (app.get("/api/products").await.status() == StatusCode::OK).then_some(()) })
         .await;
     assert_eq!(

@@ -6,7 +6,7 @@ use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use shop_auth::AuthSettings;
 use shop_common::config::SharedSettings;
-use shop_common::token::TokenKeys;
+use shop_common::token::SigningKey;
 use shop_orders::OrdersSettings;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,8 @@ pub struct TestApp {
     pub base: String,
     pub client: Client,
     pub dir: Arc<TempDir>,
-    pub keys: TokenKeys,
+    /// The key the auth service signs access tokens with (for forged and expired tokens).
+    pub signer: SigningKey,
     shutdown: CancellationToken,
 }
 
@@ -35,8 +36,40 @@ fn client() -> Client {
         .unwrap()
 }
 
-fn dev_keys(shared: &SharedSettings) -> TokenKeys {
-    TokenKeys::from_secret(&shared.jwt_secret().unwrap())
+/// The signing key dev mode generated in (or, for a lone orders service, a new one for) `dir`.
+fn dev_signer(dir: &std::path::Path) -> SigningKey {
+    SigningKey::load_or_generate(&dev_key_path(dir)).unwrap()
+}
+
+/// The path of the dev signing key in `dir`: give it to an auth service (or a stack) as
+/// `access_token_signing_key` to share a key with [`jwks_stub`].
+pub fn dev_key_path(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(shop_auth::DEV_SIGNING_KEY_FILE)
+}
+
+/// Serves the JWKS of the dev signing key in `dir` (created if missing) at `/jwks` until the
+/// test ends: a stand-in auth service for orders services started apart; returns its URL.
+pub async fn jwks_stub(dir: &std::path::Path) -> String {
+    serve_jwks(&dev_signer(dir), &CancellationToken::new()).await
+}
+
+async fn serve_jwks(key: &SigningKey, shutdown: &CancellationToken) -> String {
+    let set = shop_common::token::jwk_set([key.public_key()]);
+    let l = listener().await;
+    let url = format!("http://{}/jwks", l.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let set = set.clone();
+            async move { axum::Json(set) }
+        }),
+    );
+    tokio::spawn(shop_common::serve::serve(
+        l,
+        app,
+        shutdown.clone().cancelled_owned(),
+    ));
+    url
 }
 
 async fn listener() -> tokio::net::TcpListener {
@@ -52,7 +85,7 @@ pub async fn spawn_auth() -> TestApp {
 pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp {
     let shared = SharedSettings::dev(dir.path());
     let app = shop_auth::app(&shared, &settings).await.unwrap();
-    serve(app, shared, dir).await
+    serve(app, dir, CancellationToken::new()).await
 }
 
 /// The orders service alone, dev mode, fresh database, with this payment success rate.
@@ -68,14 +101,19 @@ pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
 pub async fn spawn_orders_with(settings: OrdersSettings) -> TestApp {
     let dir = Arc::new(TempDir::new().unwrap());
     let shared = SharedSettings::dev(dir.path());
+    let shutdown = CancellationToken::new();
+    let signer = dev_signer(dir.path());
+    let mut settings = settings;
+    if settings.jwks_urls.is_empty() {
+        settings.jwks_urls = vec![serve_jwks(&signer, &shutdown).await];
+    }
     let app = shop_orders::app(&shared, &settings).await.unwrap();
-    serve(app, shared, dir).await
+    serve(app, dir, shutdown).await
 }
 
-async fn serve(app: axum::Router, shared: SharedSettings, dir: Arc<TempDir>) -> TestApp {
+async fn serve(app: axum::Router, dir: Arc<TempDir>, shutdown: CancellationToken) -> TestApp {
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
-    let shutdown = CancellationToken::new();
     tokio::spawn(shop_common::serve::serve(
         l,
         app,
@@ -84,7 +122,7 @@ async fn serve(app: axum::Router, shared: SharedSettings, dir: Arc<TempDir>) -> 
     TestApp {
         base,
         client: client(),
-        keys: dev_keys(&shared),
+        signer: dev_signer(dir.path()),
         dir,
         shutdown,
     }
@@ -108,7 +146,6 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
         .output_name("shop")
         .site_root(dir.path().join("site").to_string_lossy().to_string())
         .build();
-    let keys = dev_keys(&config.shared);
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
@@ -119,7 +156,7 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
     TestApp {
         base,
         client: client(),
-        keys,
+        signer: dev_signer(dir.path()),
         dir,
         shutdown,
     }
@@ -180,7 +217,7 @@ impl TestApp {
     /// An access token for user `user_id`, signed with the dev key (for the orders service
     /// alone, which trusts any token the shop's key signed).
     pub fn token_for(&self, user_id: i64) -> String {
-        self.keys
+        self.signer
             .issue(
                 user_id,
                 &format!("user{user_id}"),
@@ -193,7 +230,7 @@ impl TestApp {
 
     /// An access token of an admin (user id 1000).
     pub fn admin_token(&self) -> String {
-        self.keys
+        self.signer
             .issue(
                 1000,
                 "boss",

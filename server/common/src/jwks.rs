@@ -1,0 +1,150 @@
+//! A cache of the auth service's JSON Web Key Set (RFC 7517), for processes that verify access
+//! tokens but do not sign them (the gateway, the orders service).
+//!
+//! - The first token fetches the set; later tokens use the cached keys.
+//! - A token whose `kid` is not cached fetches the set again (a key rotation: a new key signs),
+//!   at most once per [`MIN_REFETCH`], so tokens with made-up key ids cannot flood the auth
+//!   service; such requests wait their turn (one fetch serves every waiting request), while
+//!   requests with a known `kid` never wait.
+//! - The cached set is fetched again when it is older than the configured maximum age, so a
+//!   key the auth service no longer publishes stops verifying within that time.
+//! - When a fetch fails the cached keys stay in use (a short auth outage does not log everyone
+//!   out); with nothing cached the token cannot be checked: [`TokenError::KeysUnavailable`].
+
+use crate::token::TokenError;
+use api_types::auth::JwkSet;
+use jsonwebtoken::DecodingKey;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+/// Shortest time between two fetches of the key set.
+pub const MIN_REFETCH: Duration = Duration::from_secs(1);
+/// Longest wait for one JWKS URL to answer.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Default)]
+struct Cached {
+    keys: HashMap<String, DecodingKey>,
+    /// When the keys were last fetched successfully.
+    fetched: Option<Instant>,
+    /// When a fetch was last tried.
+    tried: Option<Instant>,
+}
+
+/// The cached key set of one issuer, fetched from any of its JWKS URLs.
+pub struct JwksCache {
+    urls: Vec<String>,
+    client: reqwest::Client,
+    max_age: Duration,
+    cached: RwLock<Cached>,
+    /// Held while fetching, so concurrent misses make one request.
+    fetching: tokio::sync::Mutex<()>,
+}
+
+impl JwksCache {
+    /// A cache of the set at `urls` (tried in order until one answers: the auth replicas'
+    /// `…/api/auth/jwks`), fetched again when older than `max_age`.
+    pub fn new(urls: Vec<String>, client: reqwest::Client, max_age: Duration) -> Self {
+        Self {
+            urls,
+            client,
+            max_age,
+            cached: RwLock::new(Cached::default()),
+            fetching: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn lookup(&self, kid: &str) -> (Option<DecodingKey>, bool) {
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        let fresh = cached.fetched.is_some_and(|t| t.elapsed() < self.max_age);
+        (cached.keys.get(kid).cloned(), fresh)
+    }
+
+    /// The key with id `kid`. A `kid` not in the cached set fetches the set again, at most
+    /// once per [`MIN_REFETCH`]: a request that comes sooner waits for that fetch (after a
+    /// rotation the first token signed by the new key is not refused), unless the previous
+    /// fetch failed.
+    ///
+    /// # Errors
+    /// [`TokenError::UnknownKey`] when the issuer does not publish it;
+    /// [`TokenError::KeysUnavailable`] when nothing is cached and the set cannot be fetched.
+    pub async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
+        let (stale_key, _one_fetch) = match self.lookup(kid) {
+            (Some(key), true) => return Ok(key),
+            // A known key in a stale set: one request refreshes the set, the others go on.
+            (Some(key), false) => match self.fetching.try_lock() {
+                Ok(guard) => (Some(key), guard),
+                Err(_) => return Ok(key),
+            },
+            (None, _) => (None, self.fetching.lock().await),
+        };
+        // Another request may have fetched while this one waited.
+        if let (Some(key), true) = self.lookup(kid) {
+            return Ok(key);
+        }
+        let (tried, failed) = {
+            let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+            (cached.tried, cached.tried != cached.fetched)
+        };
+        let next = tried.map(|t| t + MIN_REFETCH);
+        let fetch_now = match next {
+            Some(next) if next > Instant::now() => {
+                if failed || stale_key.is_some() {
+                    false
+                } else {
+                    tokio::time::sleep_until(next.into()).await;
+                    true
+                }
+            }
+            _ => true,
+        };
+        if fetch_now {
+            let result = self.fetch().await;
+            let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
+            cached.tried = Some(Instant::now());
+            match result {
+                Ok(keys) => {
+                    cached.keys = keys;
+                    cached.fetched = cached.tried;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "fetching the JWKS failed; keeping the cached keys");
+                }
+            }
+        }
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        match cached.keys.get(kid) {
+            Some(key) => Ok(key.clone()),
+            None if cached.fetched.is_none() => Err(TokenError::KeysUnavailable),
+            None => Err(TokenError::UnknownKey),
+        }
+    }
+
+    async fn fetch(&self) -> anyhow::Result<HashMap<String, DecodingKey>> {
+        let mut last = anyhow::anyhow!("no JWKS URL configured");
+        for url in &self.urls {
+            let answer = async {
+                let set: JwkSet = self
+                    .client
+                    .get(url)
+                    .timeout(FETCH_TIMEOUT)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                anyhow::Ok(set)
+            };
+            match answer.await {
+                Ok(set) => {
+                    let keys = crate::token::keys_of(&set);
+                    tracing::debug!(%url, keys = keys.len(), "fetched the JWKS");
+                    return Ok(keys);
+                }
+                Err(e) => last = e.context(format!("GET {url}")),
+            }
+        }
+        Err(last)
+    }
+}
