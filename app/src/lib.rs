@@ -11,6 +11,7 @@ mod components;
 mod live;
 mod pages;
 pub mod session;
+mod tabs;
 
 use components::nav::Nav;
 use leptos::prelude::*;

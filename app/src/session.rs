@@ -1,8 +1,9 @@
 //! The signed-in user, shared through context.
 //!
 //! The access token lives in memory only. On a 401 the session refreshes once (through the
-//! `HttpOnly` cookie) and retries the call; concurrent calls share one refresh, so a rotated
-//! refresh token is never presented twice. When the refresh fails the user is signed out and
+//! `HttpOnly` cookie) and retries the call; concurrent calls share one refresh, and tabs take
+//! turns to refresh under a Web Lock ([`crate::tabs`]), so a rotated refresh token is never
+//! presented twice. When the refresh fails the user is signed out and
 //! protected pages send them to the login page.
 
 use crate::api::{ApiError, AuthedApi, PublicApi};
@@ -84,9 +85,16 @@ impl Session {
             Some(f) => f,
             None => {
                 let f = async move {
-                    let result = match PublicApi.refresh().await {
-                        // Another tab may have just rotated the shared cookie: once more with it.
-                        Err(e) if e.is_unauthorized() => {
+                    // Tabs take turns (Web Locks), so the shared cookie is never sent twice.
+                    let (result, locked) =
+                        crate::tabs::exclusive(crate::tabs::REFRESH_LOCK, async {
+                            PublicApi.refresh().await
+                        })
+                        .await;
+                    let result = match result {
+                        // Without Web Locks another tab may have just rotated the shared
+                        // cookie: once more with the new one.
+                        Err(e) if e.is_unauthorized() && !locked => {
                             crate::live::sleep(REFRESH_RETRY_MS).await;
                             PublicApi.refresh().await
                         }

@@ -27,3 +27,53 @@ test('two tabs share the session; signing out everywhere in one signs out the ot
   await expect(second.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(second.getByRole('link', { name: 'Sign in' })).toBeVisible();
 });
+
+test('tabs take turns to refresh: a second tab refreshing at the same moment waits, and both stay signed in', async ({ context }) => {
+  const base = shop('SHOP_URL');
+  const username = uniqueName('turns');
+  const first = await context.newPage();
+  await register(first, base, username);
+  const second = await context.newPage();
+  await second.goto(base);
+  await expect(second.getByText(`Signed in as ${username}`)).toBeVisible();
+
+  // Hold the first refresh on the wire, and count refreshes that are on the wire at once.
+  let onTheWire = 0;
+  let most = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  const isRefresh = (url: string) => url.endsWith('/api/auth/refresh');
+  context.on('requestfinished', (r) => { if (isRefresh(r.url())) onTheWire--; });
+  context.on('requestfailed', (r) => { if (isRefresh(r.url())) onTheWire--; });
+  await context.route('**/api/auth/refresh', async (route) => {
+    onTheWire++;
+    most = Math.max(most, onTheWire);
+    if (!holding) {
+      holding = true;
+      await gate;
+    }
+    await route.continue();
+  });
+
+  // Both tabs reload, so both resume their session through the shared cookie at once.
+  const firstRefresh = first.waitForRequest((r) => isRefresh(r.url()));
+  await first.reload({ waitUntil: 'commit' });
+  await firstRefresh;
+  await second.reload({ waitUntil: 'commit' });
+  // The second tab waits for the lock the first holds instead of sending the same cookie.
+  await expect
+    .poll(() => second.evaluate(async () => ((await navigator.locks.query()).pending ?? []).map((l) => l.name)))
+    .toContain('shop-session-refresh');
+  expect(most).toBe(1);
+  release();
+
+  await expect(first.getByText(`Signed in as ${username}`)).toBeVisible();
+  await expect(second.getByText(`Signed in as ${username}`)).toBeVisible();
+  expect(most).toBe(1);
+  // The session is still live in both: each tab's next call works.
+  await first.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
+  await expect(first.getByRole('heading', { name: 'Your cart' })).toBeVisible();
+  await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await expect(second.getByRole('list', { name: 'Sessions' }).getByText('This device')).toBeVisible();
+});
