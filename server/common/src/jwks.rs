@@ -100,24 +100,37 @@ impl JwksCache {
             _ => true,
         };
         if fetch_now {
-            let result = self.fetch().await;
-            let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
-            cached.tried = Some(Instant::now());
-            match result {
-                Ok(keys) => {
-                    cached.keys = keys;
-                    cached.fetched = cached.tried;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "fetching the JWKS failed; keeping the cached keys");
-                }
-            }
+            self.fetch_and_store().await;
         }
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         match cached.keys.get(kid) {
             Some(key) => Ok(key.clone()),
             None if cached.fetched.is_none() => Err(TokenError::KeysUnavailable),
             None => Err(TokenError::UnknownKey),
+        }
+    }
+
+    /// Fetches the set now (at start, so the first request does not wait for it, and a later
+    /// auth outage finds keys cached). A failure is logged; the first token fetches again.
+    pub async fn prefetch(&self) {
+        let _one_fetch = self.fetching.lock().await;
+        self.fetch_and_store().await;
+    }
+
+    /// Fetches the set and caches it; on failure keeps what is cached. Call with `fetching`
+    /// held.
+    async fn fetch_and_store(&self) {
+        let result = self.fetch().await;
+        let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
+        cached.tried = Some(Instant::now());
+        match result {
+            Ok(keys) => {
+                cached.keys = keys;
+                cached.fetched = cached.tried;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "fetching the JWKS failed; keeping the cached keys")
+            }
         }
     }
 

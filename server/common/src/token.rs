@@ -456,6 +456,13 @@ impl Verifier {
         }
     }
 
+    /// Fetches the JWKS now, if keys come from one (see [`crate::jwks::JwksCache::prefetch`]).
+    pub async fn prefetch(&self) {
+        if let Source::Jwks(cache) = &self.source {
+            cache.prefetch().await;
+        }
+    }
+
     /// Verifies the header (`typ`, `alg`, `kid`), the signature, issuer, audience, times and
     /// claim types, and returns the caller.
     ///

@@ -418,6 +418,7 @@ pub async fn start(
         revocations: revocations.clone(),
     };
     revocations.poll().await;
+    state.verifier.prefetch().await;
     tokio::spawn(revocations::poll_forever(
         revocations,
         Duration::from_millis(config.gateway.revocation_poll_ms.max(50)),

@@ -169,6 +169,11 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
             }
         }
     });
+    // The auth service may start after this one: fetch its keys in the background.
+    tokio::spawn({
+        let verifier = verifier.clone();
+        async move { verifier.prefetch().await }
+    });
     let payments = Arc::new(PaymentProvider::new(settings.payment()));
     let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {
