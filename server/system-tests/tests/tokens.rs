@@ -454,10 +454,13 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
         },
     )
     .await;
-    assert_eq!(
-        app.get_as(&before, "/api/auth/me").await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    // (Until a health check sees auth back, the gateway answers 503 for its routes.)
+    let status = poll(|| async {
+        let status = app.get_as(&before, "/api/auth/me").await.status();
+        (status != StatusCode::SERVICE_UNAVAILABLE).then_some(status)
+    })
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     poll(|| async {
         (app.get_as(&before, "/api/cart").await.status() == StatusCode::UNAUTHORIZED).then_some(())
     })
