@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -523,9 +523,6 @@ pub fn jwk_set<'a>(keys: impl IntoIterator<Item = &'a PublicKey>) -> JwkSet {
         keys: keys.into_iter().map(PublicKey::jwk).collect(),
     }
 }
-
-/// A shared verifier, as handlers' state holds it.
-pub type SharedVerifier = Arc<Verifier>;
 
 #[cfg(test)]
 mod tests {

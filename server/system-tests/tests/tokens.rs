@@ -293,7 +293,7 @@ async fn forged_and_malformed_tokens_are_401_at_the_gateway_and_auth_and_orders(
 #[tokio::test]
 async fn the_orders_service_alone_refuses_forged_tokens_too() {
     let orders = spawn_orders_with(shop_orders::OrdersSettings::default()).await;
-    let pem = std::fs::read_to_string(dev_key_path(orders.dir.path())).unwrap();
+    let pem = pem_of(&orders);
     let kid = orders.signer.public_key().kid().to_owned();
     let claims = good_claims(42, "s1");
     assert_eq!(
