@@ -482,11 +482,8 @@ pub(crate) async fn validate(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,
 ) -> Result<Json<serde_json::Value>, AuthError> {
-    let identity = match shop_common::extract::bearer_token(&parts) {
-        Ok(token) => state.verifier.verify(token).await.ok(),
-        Err(_) => None,
-    };
-    let Some(identity) = identity else {
+    let identity = shop_common::extract::verified_identity(&state.verifier, &parts).await;
+    let Ok(identity) = identity else {
         return Ok(Json(serde_json::json!({ "active": false })));
     };
     if !store::session_is_live(&state.db, &identity.session_id).await? {

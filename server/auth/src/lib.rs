@@ -156,10 +156,7 @@ pub fn access_token_keys(
     };
     let mut published = vec![signing.public_key().clone()];
     for path in &settings.access_token_published_keys {
-        let name = path.display().to_string();
-        let pem = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
-        let key = PublicKey::from_pem(&pem, &name)?;
+        let key = PublicKey::load(path)?;
         if !published.iter().any(|k| k.kid() == key.kid()) {
             published.push(key);
         }

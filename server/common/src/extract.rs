@@ -80,6 +80,15 @@ pub fn bearer_token(parts: &Parts) -> Result<&str, ApiError> {
     Ok(token.trim())
 }
 
+/// The caller, from the request's bearer token verified by `verifier`.
+///
+/// # Errors
+/// [`ApiError::Unauthorized`] for a missing or refused token; [`ApiError::KeysUnavailable`]
+/// when the keys to check it cannot be fetched.
+pub async fn verified_identity(verifier: &Verifier, parts: &Parts) -> Result<Identity, ApiError> {
+    Ok(verifier.verify(bearer_token(parts)?).await?)
+}
+
 /// The caller, from a verified access token: the only source of identity a service trusts.
 impl<S> FromRequestParts<S> for Identity
 where
@@ -89,10 +98,6 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let verifier = Arc::<Verifier>::from_ref(state);
-        verifier
-            .verify(bearer_token(parts)?)
-            .await
-            .map_err(ApiError::from)
+        verified_identity(&Arc::<Verifier>::from_ref(state), parts).await
     }
 }

@@ -145,6 +145,15 @@ fn thumbprint(x: &str) -> String {
     URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical.as_bytes()))
 }
 
+fn read_pem(path: &Path) -> Result<zeroize::Zeroizing<String>, KeyError> {
+    std::fs::read_to_string(path)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|source| KeyError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
 /// An Ed25519 public key that verifies access tokens, with its `kid`.
 #[derive(Clone)]
 pub struct PublicKey {
@@ -210,6 +219,14 @@ impl PublicKey {
         ed25519_dalek::SigningKey::from_pkcs8_pem(pem)
             .map(|k| Self::from_bytes(k.verifying_key().as_bytes()))
             .map_err(|_| KeyError::NotEd25519(name.to_owned()))
+    }
+
+    /// Reads a public key from the PEM file at `path` (see [`PublicKey::from_pem`]).
+    ///
+    /// # Errors
+    /// [`KeyError::Read`] or [`KeyError::NotEd25519`].
+    pub fn load(path: &Path) -> Result<Self, KeyError> {
+        Self::from_pem(&read_pem(path)?, &path.display().to_string())
     }
 
     /// The key id (RFC 7638 thumbprint).
@@ -287,11 +304,7 @@ impl SigningKey {
     /// [`KeyError`] saying which of those it is.
     pub fn load(path: &Path, strict: bool) -> Result<Self, KeyError> {
         let name = path.display().to_string();
-        let pem = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
-            path: name.clone(),
-            source,
-        })?;
-        let key = Self::from_pem(&pem, &name)?;
+        let key = Self::from_pem(&read_pem(path)?, &name)?;
         if strict {
             #[cfg(unix)]
             {

@@ -418,7 +418,11 @@ pub async fn start(
         revocations: revocations.clone(),
     };
     revocations.poll().await;
-    state.verifier.prefetch().await;
+    // Fetch auth's keys now, without holding up the start when auth is not reachable yet.
+    tokio::spawn({
+        let verifier = state.verifier.clone();
+        async move { verifier.prefetch().await }
+    });
     tokio::spawn(revocations::poll_forever(
         revocations,
         Duration::from_millis(config.gateway.revocation_poll_ms.max(50)),

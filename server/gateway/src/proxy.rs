@@ -99,11 +99,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     let (parts, body) = req.into_parts();
     let mut user = None;
     if access == Access::Bearer {
-        let verified = match shop_common::extract::bearer_token(&parts) {
-            Ok(token) => state.verifier.verify(token).await.map_err(ApiError::from),
-            Err(e) => Err(e),
-        };
-        match verified {
+        match shop_common::extract::verified_identity(&state.verifier, &parts).await {
             Ok(identity) if state.revocations.is_ended(&identity.session_id) => {
                 return ApiError::Unauthorized.into_response();
             }
