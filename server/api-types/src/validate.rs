@@ -238,6 +238,25 @@ pub fn text(field: &'static str, raw: &str, max: usize) -> Result<String, Invali
     Ok(s.to_owned())
 }
 
+/// Search text (`q`): trimmed; empty is no search (`None`); at most `max` characters and no
+/// control characters at all (a NUL would end SQLite's `LIKE` pattern and match everything).
+///
+/// # Errors
+/// [`Invalid`] naming `field`.
+pub fn search_text(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, Invalid> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.chars().count() > max {
+        return Err(invalid(field, format!("must be at most {max} characters")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(invalid(field, "may not contain control characters"));
+    }
+    Ok(Some(s.to_owned()))
+}
+
 /// Formats cents as a price for people: `1250` with `EUR` is `12.50 EUR`.
 pub fn format_cents(cents: i64, currency: &str) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -317,6 +336,19 @@ mod tests {
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "a\u{7}b", 10).is_err());
         assert!(text("name", &"x".repeat(11), 10).is_err());
+    }
+
+    #[test]
+    fn search_text_refuses_control_characters_and_overlong_text() {
+        assert_eq!(
+            search_text("q", "  mug ", 10).unwrap().as_deref(),
+            Some("mug")
+        );
+        assert_eq!(search_text("q", "   ", 10).unwrap(), None);
+        for bad in ["\0", "a\0b", "tab\there", "new\nline", "\u{7f}", "a\u{85}b"] {
+            assert!(search_text("q", bad, 10).is_err(), "{bad:?}");
+        }
+        assert!(search_text("q", &"x".repeat(11), 10).is_err());
     }
 
     #[test]

@@ -107,6 +107,31 @@ pub(crate) async fn get_user(
         .ok_or(AuthError::Api(ApiError::NotFound("user")))
 }
 
+/// User `id`, read inside `tx` after taking the write lock, when setting `role` and `disabled`
+/// (`None`: unchanged; deleting counts as disabling) leaves at least one enabled admin.
+///
+/// The count and the change happen in one transaction that holds SQLite's only write lock from
+/// its first statement, so of two racing requests that would each remove one of the last two
+/// admins (any mix of DELETE and PATCH), the second sees the first's change and is refused.
+///
+/// # Errors
+/// 404 `not_found`; 409 `last_admin`.
+async fn user_keeping_an_admin(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<User, AuthError> {
+    store::lock_for_write(tx).await?;
+    let user = store::user_by_id(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    if stops_being_admin(&user, role, disabled) && store::enabled_admins(&mut *tx).await? <= 1 {
+        return Err(AuthError::LastAdmin);
+    }
+    Ok(user)
+}
+
 /// Whether a change leaves `user` no longer an enabled admin.
 fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) -> bool {
     let is_admin_now = user.role == Role::Admin && !user.disabled;
@@ -132,19 +157,7 @@ pub(crate) async fn patch_user(
 ) -> Result<Json<User>, AuthError> {
     identity.require_admin()?;
     let mut tx = state.db.begin().await?;
-    // A write first: the admin count below cannot change under us.
-    sqlx::query("UPDATE users SET role = role WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let user = store::user_by_id(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    if stops_being_admin(&user, body.role, body.disabled)
-        && store::enabled_admins(&mut *tx).await? <= 1
-    {
-        return Err(AuthError::LastAdmin);
-    }
+    let user = user_keeping_an_admin(&mut tx, id, body.role, body.disabled).await?;
     sqlx::query(
         "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?",
     )
@@ -156,11 +169,11 @@ pub(crate) async fn patch_user(
     let changed = store::user_by_id(&mut *tx, id)
         .await?
         .ok_or(ApiError::NotFound("user"))?;
-    tx.commit().await?;
     if changed.disabled || changed.role != user.role {
         // A disabled user is signed out everywhere; a changed role takes effect at once too.
-        store::end_sessions_of(&state.db, id, None, unix_now()).await?;
+        store::end_sessions_in(&mut tx, id, None, unix_now()).await?;
     }
+    tx.commit().await?;
     tracing::info!(
         changed = id,
         role = changed.role.as_str(),
@@ -184,18 +197,15 @@ pub(crate) async fn delete_user(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AuthError> {
     identity.require_admin()?;
-    let user = store::user_by_id(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    if stops_being_admin(&user, None, Some(true)) && store::enabled_admins(&state.db).await? <= 1 {
-        return Err(AuthError::LastAdmin);
-    }
-    // End the sessions first, so the revocation feed names them before the rows go.
-    store::end_sessions_of(&state.db, id, None, unix_now()).await?;
+    let mut tx = state.db.begin().await?;
+    user_keeping_an_admin(&mut tx, id, None, Some(true)).await?;
+    // The sessions end in the same transaction, so the revocation feed names them.
+    store::end_sessions_in(&mut tx, id, None, unix_now()).await?;
     sqlx::query("DELETE FROM users WHERE id = ?")
         .bind(id)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     tracing::info!(deleted = id, "user deleted by an admin");
     Ok(StatusCode::NO_CONTENT)
 }

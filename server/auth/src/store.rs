@@ -330,8 +330,8 @@ pub(crate) async fn set_password_hash(
     Ok(())
 }
 
-/// Ends every session of `user_id` except `keep` (the current one; `None`: all). Returns how
-/// many ended.
+/// Ends every session of `user_id` except `keep` (the current one; `None`: all), in a
+/// transaction of its own. Returns how many ended.
 pub(crate) async fn end_sessions_of(
     db: &SqlitePool,
     user_id: i64,
@@ -339,6 +339,19 @@ pub(crate) async fn end_sessions_of(
     now: i64,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let ended = end_sessions_in(&mut tx, user_id, keep, now).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// [`end_sessions_of`] inside the caller's transaction, so the sessions end together with the
+/// change that ends them (an admin disabling or deleting the user).
+pub(crate) async fn end_sessions_in(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
     // Take the write lock first (see end_session), then read the families.
     sqlx::query("UPDATE sessions SET revoked_at = revoked_at WHERE user_id = ?")
         .bind(user_id)
@@ -354,11 +367,20 @@ pub(crate) async fn end_sessions_of(
     .await?;
     let mut ended = 0;
     for family in families.iter().filter(|f| Some(f.as_str()) != keep) {
-        end_session(&mut tx, family, now).await?;
+        end_session(tx, family, now).await?;
         ended += 1;
     }
-    tx.commit().await?;
     Ok(ended)
+}
+
+/// Takes the database's write lock inside `tx` (SQLite has one writer: a deferred transaction
+/// whose first statement writes holds it until commit), so that what `tx` reads next, such as
+/// the number of enabled admins, cannot change before `tx` commits.
+pub(crate) async fn lock_for_write(tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = role WHERE id = 0")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 /// Until when (Unix seconds) sign-ins as `username` are refused, if they are now.

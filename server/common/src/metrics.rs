@@ -46,10 +46,30 @@ pub async fn render() -> Response {
         .into_response()
 }
 
+/// The `method` label: one of the RFC 9110 §9 methods (and PATCH, RFC 5789), else `OTHER`, so
+/// clients inventing methods cannot create series without bound. Every other label is chosen by
+/// the server: `service`, the matched route template (never the raw path; `unmatched` when no
+/// route matched) and the status code.
+pub fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
 /// Middleware recording each request's count and latency under `service`.
 pub async fn record(service: &'static str, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()

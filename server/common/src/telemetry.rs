@@ -61,4 +61,50 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
                 .on_failure(()),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_bad_request_id))
+}
+
+/// Longest request id accepted from a client, in characters.
+pub const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// Whether a client's request id may be kept, logged and passed on: 1 to
+/// [`MAX_REQUEST_ID_LEN`] visible ASCII characters (0x21 to 0x7E; no spaces or controls).
+pub fn is_acceptable_request_id(id: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID_LEN).contains(&id.len()) && id.iter().all(|b| (0x21..=0x7e).contains(b))
+}
+
+/// Removes a request id that is not [acceptable](is_acceptable_request_id), so a new one is
+/// made in its place: what a client sends never reaches the logs unchecked.
+async fn drop_bad_request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let ids = req.headers().get_all(&REQUEST_ID);
+    let keep =
+        ids.iter().count() == 1 && ids.iter().all(|v| is_acceptable_request_id(v.as_bytes()));
+    if !keep {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_visible_ascii_request_ids_are_kept() {
+        assert!(is_acceptable_request_id(b"abc-123"));
+        assert!(is_acceptable_request_id(&[b'a'; MAX_REQUEST_ID_LEN]));
+        for bad in [
+            &b""[..],
+            &[b'a'; MAX_REQUEST_ID_LEN + 1][..],
+            b"a b",
+            b"line\nbreak",
+            b"tab\t",
+            "caf\u{e9}".as_bytes(),
+        ] {
+            assert!(!is_acceptable_request_id(bad), "{bad:?}");
+        }
+    }
 }

@@ -269,6 +269,8 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
     for (name, value) in headers {
         routes = routes.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    // Outermost of the gateway's own layers: no handler ever sees a path it could misread.
+    routes = routes.layer(axum::middleware::from_fn(protect::refuse_unsafe_paths));
     if hsts {
         // Served over TLS (the refresh cookie is Secure): browsers keep to HTTPS (RFC 6797).
         routes = routes.layer(SetResponseHeaderLayer::if_not_present(

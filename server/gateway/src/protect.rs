@@ -71,37 +71,26 @@ impl RateLimits {
         )
     }
 
-    /// Checks every limit that applies; `Err` holds the longest wait.
-    pub(crate) fn check(
-        &self,
-        ip: Option<IpAddr>,
-        user: Option<i64>,
-        path: &str,
-    ) -> Result<(), RateLimited> {
-        let mut wait = None;
-        let now = DefaultClock::default().now();
-        let mut note = |r: Result<(), governor::NotUntil<_>>| {
-            if let Err(not_until) = r {
-                let w = not_until.wait_time_from(now);
-                wait = Some(wait.map_or(w, |old: Duration| old.max(w)));
-            }
-        };
-        if let Some(ip) = ip {
-            note(self.per_ip.check_key(&ip));
-            if STRICT_PATHS.contains(&path) {
-                note(self.strict_per_ip.check_key(&ip));
-            }
+    /// Checks the per-address limits (and, on [`STRICT_PATHS`], the stricter one). Runs before
+    /// the access token is verified, so requests with refused tokens count too.
+    ///
+    /// # Errors
+    /// [`RateLimited`] with the longest wait when a limit is spent.
+    pub(crate) fn check_address(&self, ip: Option<IpAddr>, path: &str) -> Result<(), RateLimited> {
+        let Some(ip) = ip else { return Ok(()) };
+        let mut limits = vec![&self.per_ip];
+        if STRICT_PATHS.contains(&path) {
+            limits.push(&self.strict_per_ip);
         }
-        if let Some(user) = user {
-            note(self.per_user.check_key(&user));
-        }
-        match wait {
-            None => Ok(()),
-            Some(w) => {
-                metrics::counter!("rate_limited_total").increment(1);
-                Err(RateLimited(w))
-            }
-        }
+        refused_for(limits.into_iter().map(|l| l.check_key(&ip)))
+    }
+
+    /// Checks the per-user limit of a verified `user`.
+    ///
+    /// # Errors
+    /// [`RateLimited`] with the wait when the user's budget is spent.
+    pub(crate) fn check_user(&self, user: i64) -> Result<(), RateLimited> {
+        refused_for(std::iter::once(self.per_user.check_key(&user)))
     }
 
     /// Forgets keys whose limits are back to full, so the maps do not grow without bound.
@@ -109,6 +98,24 @@ impl RateLimits {
         self.per_ip.retain_recent();
         self.per_user.retain_recent();
         self.strict_per_ip.retain_recent();
+    }
+}
+
+/// `Err` with the longest wait of the refused `checks`, counted in `rate_limited_total`.
+fn refused_for(
+    checks: impl Iterator<Item = Result<(), governor::NotUntil<<DefaultClock as Clock>::Instant>>>,
+) -> Result<(), RateLimited> {
+    let now = DefaultClock::default().now();
+    let wait = checks
+        .filter_map(Result::err)
+        .map(|not_until| not_until.wait_time_from(now))
+        .max();
+    match wait {
+        None => Ok(()),
+        Some(w) => {
+            metrics::counter!("rate_limited_total").increment(1);
+            Err(RateLimited(w))
+        }
     }
 }
 
@@ -134,6 +141,22 @@ fn too_many_requests(wait: Duration) -> Response {
         r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
+}
+
+/// Middleware: 400 `unsafe_path` for a request path that an upstream or a URL parser could read
+/// differently from the gateway ([`crate::routes::check_path`]), before any routing decision.
+pub(crate) async fn refuse_unsafe_paths(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match crate::routes::check_path(req.uri().path()) {
+        Ok(()) => next.run(req).await,
+        Err(why) => problem(
+            StatusCode::BAD_REQUEST,
+            "unsafe_path",
+            why.detail().to_owned(),
+        ),
+    }
 }
 
 /// CORS for the listed origins (none: same-origin only, no CORS headers at all).
@@ -225,9 +248,9 @@ mod tests {
     fn a_limit_answers_429_with_retry_after() {
         let l = limits(&[]);
         let ip = Some("192.0.2.1".parse().unwrap());
-        assert!(l.check(ip, None, "/api/auth/login").is_ok());
+        assert!(l.check_address(ip, "/api/auth/login").is_ok());
         let refused = axum::response::IntoResponse::into_response(
-            l.check(ip, None, "/api/auth/login").unwrap_err(),
+            l.check_address(ip, "/api/auth/login").unwrap_err(),
         );
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(
@@ -240,7 +263,7 @@ mod tests {
         );
         // Another address has its own budget.
         assert!(l
-            .check(Some("192.0.2.2".parse().unwrap()), None, "/api/auth/login")
+            .check_address(Some("192.0.2.2".parse().unwrap()), "/api/auth/login")
             .is_ok());
     }
 

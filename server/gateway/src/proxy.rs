@@ -97,23 +97,26 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         return shop_common::problem::not_found().await;
     };
     let (parts, body) = req.into_parts();
-    let mut user = None;
-    if access == Access::Bearer {
-        match shop_common::extract::verified_identity(&state.verifier, &parts).await {
-            Ok(identity) if state.revocations.is_ended(&identity.session_id) => {
-                return ApiError::Unauthorized.into_response();
-            }
-            Ok(identity) => user = Some(identity.user_id),
-            Err(e) => return e.into_response(),
-        }
-    }
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
     let client = state.limits.client_ip(peer, &parts.headers);
-    if let Err(refused) = state.limits.check(client, user, &path) {
+    // Per address first: a request whose token is refused still spends its address's budget.
+    if let Err(refused) = state.limits.check_address(client, &path) {
         return refused.into_response();
+    }
+    if access == Access::Bearer {
+        let user = match shop_common::extract::verified_identity(&state.verifier, &parts).await {
+            Ok(identity) if state.revocations.is_ended(&identity.session_id) => {
+                return ApiError::Unauthorized.into_response();
+            }
+            Ok(identity) => identity.user_id,
+            Err(e) => return e.into_response(),
+        };
+        if let Err(refused) = state.limits.check_user(user) {
+            return refused.into_response();
+        }
     }
     let mut body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
@@ -167,6 +170,15 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         .uri
         .path_and_query()
         .map_or(path.clone(), |p| p.as_str().to_owned());
+    // What the upstream client will send must be the very path classified above.
+    let parsed = reqwest::Url::parse(&format!("http://upstream{path_and_query}"));
+    if parsed.as_ref().map_or(true, |url| url.path() != path) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "unsafe_path",
+            "The path would not reach the service as sent.".to_owned(),
+        );
+    }
     let idempotent = matches!(parts.method, Method::GET | Method::HEAD)
         || (parts.method == Method::POST && parts.headers.contains_key("idempotency-key"));
     let sent = Attempt {

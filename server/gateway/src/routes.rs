@@ -45,6 +45,62 @@ fn under(path: &str, prefix: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Why a request path is refused before routing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsafePath {
+    /// A `.` or `..` segment, plain or percent-encoded (`%2e`, `%2E`, `.%2e` …).
+    DotSegment,
+    /// A percent-encoded `/` or `\` (`%2f`, `%5c`), a `\` or a `%00`.
+    EncodedSeparator,
+    /// An empty segment (`//`) or a `;` (path parameters, RFC 3986 §3.3).
+    Ambiguous,
+}
+
+impl UnsafePath {
+    /// A sentence for the problem's `detail`.
+    pub fn detail(self) -> &'static str {
+        match self {
+            UnsafePath::DotSegment => {
+                "The path may not contain `.` or `..` segments, encoded or not."
+            }
+            UnsafePath::EncodedSeparator => {
+                "The path may not contain encoded slashes, backslashes or NUL characters."
+            }
+            UnsafePath::Ambiguous => "The path may not contain empty segments or `;`.",
+        }
+    }
+}
+
+/// Checks that `path` (the raw request path, as received) means the same thing to the gateway
+/// and to any upstream: the gateway routes and checks access on the raw path, while URL parsers
+/// and servers behind it remove dot segments (RFC 3986 §5.2.4), decode `%2e`, turn `\` into
+/// `/` (WHATWG URL) or drop `;` parameters. A path any of them would read differently is refused,
+/// so the path that is classified is the path that is forwarded.
+///
+/// # Errors
+/// The first [`UnsafePath`] rule `path` breaks.
+pub fn check_path(path: &str) -> Result<(), UnsafePath> {
+    let lower = path.to_ascii_lowercase();
+    if lower.contains('\\')
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%00")
+    {
+        return Err(UnsafePath::EncodedSeparator);
+    }
+    if lower.contains(';') || lower.contains("//") {
+        return Err(UnsafePath::Ambiguous);
+    }
+    let is_dot = |segment: &str| {
+        let decoded = segment.replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    if lower.split('/').any(is_dot) {
+        return Err(UnsafePath::DotSegment);
+    }
+    Ok(())
+}
+
 /// The service and access rule for `method` on `path`, or `None` for no route (404).
 ///
 /// - `/api/auth/{register,login,refresh,logout,jwks,validate}`: auth, public; other `/api/auth/*`: auth, Bearer.
@@ -73,6 +129,41 @@ pub fn route(method: &Method, path: &str) -> Option<(Service, Access)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_an_upstream_could_read_differently_are_refused() {
+        for path in [
+            "/api/products/../cart",
+            "/api/products/%2e%2e/cart",
+            "/api/products/.%2e/cart",
+            "/api/products/%2E%2E/cart",
+            "/api/products/%2e./cart",
+            "/api/products/./1",
+            "/api/products/%2e/1",
+            "/api/products/..",
+            "/api/products/%2fcart",
+            "/api/products/%2F..%2Fcart",
+            "/api/products/%5c..%5ccart",
+            "/api/products\\..\\cart",
+            "/api/products/1;/../cart",
+            "/api/products;x",
+            "/api//cart",
+            "/api/products//1",
+            "/api/products/%00",
+        ] {
+            assert!(check_path(path).is_err(), "{path} passed");
+        }
+        for path in [
+            "/api/products",
+            "/api/products/12",
+            "/api/orders/5/events",
+            "/api/products/...",
+            "/api/products/a.b",
+            "/api/products/%2e%2e%2e",
+        ] {
+            assert_eq!(check_path(path), Ok(()), "{path}");
+        }
+    }
 
     #[test]
     fn each_api_path_goes_to_its_service_with_its_access_rule() {

@@ -88,17 +88,10 @@ async fn search(
 ) -> Result<ProductPage, OrdersError> {
     let paging = Paging::new(q.page, q.per_page)?;
     let category = q.category.filter(|c| !c.is_empty());
-    let text = q.q.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if text
-        .as_ref()
-        .is_some_and(|t| t.chars().count() > MAX_QUERY_CHARS)
-    {
-        return Err(Invalid {
-            field: "q",
-            reason: format!("must be at most {MAX_QUERY_CHARS} characters"),
-        }
-        .into());
-    }
+    let text = match q.q {
+        Some(raw) => api_types::validate::search_text("q", &raw, MAX_QUERY_CHARS)?,
+        None => None,
+    };
     let pattern = text.as_deref().map(like_pattern);
     let filter = "(active = 1 OR ?1) AND (?2 IS NULL OR category_id = ?2)
          AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\' OR description LIKE ?3 ESCAPE '\\')";

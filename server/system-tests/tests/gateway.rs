@@ -372,6 +372,50 @@ async fn an_ended_sessions_access_token_is_refused_by_the_gateway_at_once() {
 }
 
 #[tokio::test]
+async fn paths_with_dot_segments_or_encoded_separators_are_refused_never_rerouted() {
+    let app = spawn_stack(|_| {}).await;
+    let tokens = app.signed_up("mallory").await;
+    let t = tokens.access_token.clone();
+    let r = app
+        .post_json(
+            "/api/auth/logout",
+            &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The helper sends paths as written: a plain one reaches its route.
+    let (status, body) = support::raw_request(&app, "GET", "/api/products/1", None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = support::raw_request(&app, "GET", "/api/cart", Some(&t)).await;
+    assert_eq!(status, 401, "the session ended");
+    // Each of these would reach the cart or the admin board if an upstream normalised it.
+    for path in [
+        "/api/products/../cart",
+        "/api/products/%2e%2e/cart",
+        "/api/products/.%2e/cart",
+        "/api/products/%2e./cart",
+        "/api/products/%2E%2E/cart",
+        "/api/products/%2E%2e/admin/orders",
+        "/api/products/./../cart",
+        "/api/products/%2fcart",
+        "/api/products/..%2fcart",
+        "/api/products/%2F..%2Fcart",
+        "/api/products/%5c..%5ccart",
+        "/api/products\\..\\cart",
+        "/api/products;/../cart",
+        "/api/products/1;x",
+        "/api//cart",
+        "/api/products//..//cart",
+        "/api/categories/../cart",
+        "/api/auth/login/../../cart",
+    ] {
+        let (status, body) = support::raw_request(&app, "GET", path, Some(&t)).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains("\"code\":\"unsafe_path\""), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn validate_says_whether_a_token_is_active_and_for_whom() {
     let app = spawn_stack(|_| {}).await;
     let tokens = app.signed_up("vince").await;

@@ -84,6 +84,19 @@ async fn the_catalog_is_searched_sorted_and_filtered() {
         "validation_failed",
     )
     .await;
+    // A NUL would end SQLite's LIKE pattern and match every product.
+    for control in ["%00", "tea%00", "%01", "a%0Ab", "%7F"] {
+        let body = assert_problem(
+            app.get(&format!("/api/products?q={control}")).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert!(
+            body["detail"].as_str().unwrap().contains("control"),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test]

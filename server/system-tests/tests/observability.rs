@@ -176,3 +176,60 @@ async fn a_request_id_crosses_the_hop_to_the_service() {
         "abc-123"
     );
 }
+
+#[tokio::test]
+async fn invented_methods_share_one_metric_series() {
+    let app = spawn_stack(|_| {}).await;
+    for i in 0..20 {
+        let method = reqwest::Method::from_bytes(format!("ZZ{i}").as_bytes()).unwrap();
+        app.request(method, "/api/products").send().await.unwrap();
+    }
+    let scrape = parse(&app.get("/metrics").await.text().await.unwrap());
+    assert!(has(&scrape, "http_requests_total", ("method", "OTHER")));
+    let invented: Vec<_> = scrape
+        .iter()
+        .filter(|(_, labels, _)| labels.iter().any(|(_, v)| v.starts_with("ZZ")))
+        .collect();
+    assert!(invented.is_empty(), "{invented:?}");
+    // Routes are templates, never the raw path a client chose.
+    app.get("/api/products/123456789").await;
+    app.get("/no/such/page/987654321").await;
+    let scrape = parse(&app.get("/metrics").await.text().await.unwrap());
+    let raw: Vec<_> = scrape
+        .iter()
+        .filter(|(_, labels, _)| {
+            labels
+                .iter()
+                .any(|(_, v)| v.contains("987654321") || v.contains("123456789"))
+        })
+        .collect();
+    assert!(raw.is_empty(), "{raw:?}");
+}
+
+#[tokio::test]
+async fn an_overlong_or_odd_request_id_is_replaced_by_a_new_one() {
+    let app = spawn_stack(|_| {}).await;
+    for bad in [
+        "x".repeat(65),
+        "has spaces".to_owned(),
+        "tab\there".to_owned(),
+    ] {
+        let r = app
+            .request(reqwest::Method::GET, "/api/categories")
+            .header("x-request-id", bad.as_str())
+            .send()
+            .await
+            .unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap();
+        assert_ne!(id, bad);
+        assert_eq!(id.len(), 36, "a new UUID: {id}");
+    }
+    let kept = "x".repeat(64);
+    let r = app
+        .request(reqwest::Method::GET, "/api/categories")
+        .header("x-request-id", kept.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], kept.as_str());
+}

@@ -70,6 +70,32 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
 }
 
 #[tokio::test]
+async fn requests_with_refused_tokens_spend_their_addresses_budget() {
+    let app = spawn_stack(|c| c.gateway.rate_limit_ip_per_min = 5).await;
+    for _ in 0..5 {
+        assert_problem(
+            app.get_as("forged.token.here", "/api/cart").await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        )
+        .await;
+    }
+    // The address is out of budget, whatever the token: a guesser cannot go on for free.
+    assert_problem(
+        app.get_as("another.forged.token", "/api/orders").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/categories").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn each_user_has_a_budget_whatever_their_address() {
     let app = spawn_stack(|c| {
         c.gateway.rate_limit_user_per_min = 3;

@@ -91,6 +91,112 @@ async fn only_admins_manage_users() {
     assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
 }
 
+/// How a racing request removes an admin.
+#[derive(Debug, Clone, Copy)]
+enum Removal {
+    Delete,
+    Demote,
+    Disable,
+}
+
+async fn remove(app: &support::TestApp, token: &str, id: &Value, how: Removal) -> StatusCode {
+    let path = format!("/api/users/{id}");
+    let r = match how {
+        Removal::Delete => app
+            .request(Method::DELETE, &path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+        Removal::Demote => {
+            app.send_json(Method::PATCH, token, &path, &json!({"role": "customer"}))
+                .await
+        }
+        Removal::Disable => {
+            app.send_json(Method::PATCH, token, &path, &json!({"disabled": true}))
+                .await
+        }
+    };
+    let status = r.status();
+    if status.is_client_error() {
+        let body: Value = r.json().await.unwrap();
+        // The loser either saw the winner's change (409) or its own session already ended (401).
+        assert!(
+            (status == StatusCode::CONFLICT && body["code"] == "last_admin")
+                || (status == StatusCode::UNAUTHORIZED && body["code"] == "unauthorized"),
+            "{status} {body}"
+        );
+    }
+    status
+}
+
+#[tokio::test]
+async fn two_racing_removals_of_the_last_two_admins_leave_one() {
+    use Removal::{Delete, Demote, Disable};
+    for (first, second) in [
+        (Delete, Delete),
+        (Delete, Demote),
+        (Disable, Demote),
+        (Disable, Delete),
+    ] {
+        for _round in 0..3 {
+            let app = spawn_stack(|_| {}).await;
+            let admin = admin_token(&app).await;
+            let deputy =
+                json!({"username": "deputy", "password": "a good password", "role": "admin"});
+            let r = app
+                .send_json(Method::POST, &admin, "/api/users", &deputy)
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+            let deputy_id = r.json::<Value>().await.unwrap()["id"].clone();
+            let me: Value = app
+                .get_as(&admin, "/api/auth/me")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let deputy_token: Value = app
+                .login("deputy", "a good password")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let deputy_token = deputy_token["access_token"].as_str().unwrap().to_owned();
+            // Each admin removes the other at the same moment.
+            let (a, b) = tokio::join!(
+                remove(&app, &admin, &deputy_id, first),
+                remove(&app, &deputy_token, &me["id"], second),
+            );
+            assert_eq!(
+                [a, b].iter().filter(|s| s.is_success()).count(),
+                1,
+                "{first:?} {a} and {second:?} {b}: exactly one wins"
+            );
+            // Someone can still administer the shop.
+            let survivor = if a.is_success() {
+                ("admin", shop_auth::DEV_ADMIN_PASSWORD)
+            } else {
+                ("deputy", "a good password")
+            };
+            let t: Value = app
+                .login(survivor.0, survivor.1)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let t = t["access_token"].as_str().unwrap();
+            let users: Value = app.get_as(t, "/api/users").await.json().await.unwrap();
+            let admins = users["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|u| u["role"] == "admin" && u["disabled"] == false)
+                .count();
+            assert_eq!(admins, 1, "{users}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_last_admin_cannot_be_demoted_disabled_or_deleted() {
     let app = spawn_stack(|_| {}).await;
