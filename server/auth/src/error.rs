@@ -28,6 +28,19 @@ pub enum AuthError {
     /// 401 `invalid_refresh_token`: unknown, expired, revoked or already used.
     #[error("invalid refresh token")]
     InvalidRefreshToken,
+    /// 503 `busy` with `Retry-After`: too many passwords are being checked at once and none
+    /// came free within the allowed wait; safe to retry.
+    #[error("busy")]
+    Busy,
+}
+
+impl From<crate::password::HashError> for AuthError {
+    fn from(e: crate::password::HashError) -> Self {
+        match e {
+            crate::password::HashError::Busy => AuthError::Busy,
+            crate::password::HashError::Failed(e) => AuthError::Api(ApiError::Internal(e)),
+        }
+    }
 }
 
 impl From<sqlx::Error> for AuthError {
@@ -78,6 +91,19 @@ impl IntoResponse for AuthError {
                 "wrong_password",
                 "The current password is wrong.".to_owned(),
             ),
+            AuthError::Busy => {
+                tracing::warn!("password hashing busy; request refused");
+                let mut r = problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "Too many sign-ins at once; try again in a moment.".to_owned(),
+                );
+                r.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("1"),
+                );
+                r
+            }
             AuthError::InvalidRefreshToken => problem(
                 StatusCode::UNAUTHORIZED,
                 "invalid_refresh_token",

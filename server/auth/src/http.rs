@@ -1,6 +1,7 @@
 //! The auth service's HTTP handlers.
 
 use crate::error::AuthError;
+use crate::throttle::{self, ClientAddress};
 use crate::{password, store, AppState, AuthSettings, DEV_ADMIN_PASSWORD, DEV_DEMO_PASSWORD};
 use api_types::auth::{LoginRequest, RefreshRequest, RegisterRequest, Role, TokenResponse, User};
 use api_types::validate::{Email, NewPassword, Username};
@@ -77,7 +78,10 @@ pub(crate) async fn create_user(
     password: &NewPassword,
     role: Role,
 ) -> Result<User, AuthError> {
-    let hash = password::hash(SecretString::from(password.expose().to_owned())).await?;
+    let hash = state
+        .passwords
+        .hash(&SecretString::from(password.expose().to_owned()))
+        .await?;
     store::insert_user(
         &state.db,
         username.as_str(),
@@ -110,6 +114,7 @@ pub(crate) async fn register(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: axum::http::HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
@@ -126,7 +131,7 @@ pub(crate) async fn login(
             .take(64)
             .collect(),
     };
-    if let Some(until) = store::blocked_until(&state.db, &key, now).await? {
+    if let Some(until) = throttle::blocked_until(&state.db, &key, &client, now).await? {
         return Err(AuthError::TooManyAttempts {
             retry_after_secs: until - now,
         });
@@ -137,13 +142,15 @@ pub(crate) async fn login(
     };
     let phc = found.as_ref().map(|c| c.password_hash.clone());
     let password = SecretString::from(body.password);
-    let ok = password::verify(password.clone(), phc).await?;
+    let checked = state.passwords.verify(&password, phc).await?;
     match found {
-        Some(c) if ok && !c.disabled => {
+        Some(c) if checked.ok() && !c.disabled => {
             tracing::info!(user_id = c.user.id, "login");
-            store::clear_failures(&state.db, &key).await?;
-            if password::needs_rehash(&c.password_hash) {
-                let upgraded = password::hash(password).await?;
+            throttle::clear(&state.db, &key, &client).await?;
+            if checked == password::Checked::YesUnnormalised
+                || password::needs_rehash(&c.password_hash)
+            {
+                let upgraded = state.passwords.hash(&password).await?;
                 store::set_password_hash(&state.db, c.user.id, &upgraded).await?;
                 tracing::info!(
                     user_id = c.user.id,
@@ -169,17 +176,12 @@ pub(crate) async fn login(
             Ok(Json(pair))
         }
         _ => {
-            store::record_failure(&state.db, &key, now, FREE_FAILURES, MAX_BLOCK_SECS).await?;
+            throttle::record_failure(&state.db, &key, &client, now).await?;
             tracing::info!("login refused");
             Err(AuthError::InvalidCredentials)
         }
     }
 }
-
-/// Failed sign-ins allowed before the back-off starts.
-const FREE_FAILURES: i64 = 5;
-/// Longest back-off, in seconds: the real user is never locked out for longer.
-const MAX_BLOCK_SECS: i64 = 15 * 60;
 
 /// The validated fields of a new account: a valid username, a password that keeps the rules
 /// and is not common, and an e-mail address if one was given (blank counts as none).
@@ -221,6 +223,7 @@ fn not_common(password: &NewPassword) -> Result<(), ApiError> {
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     identity: Identity,
     Json(body): Json<api_types::auth::ChangePasswordRequest>,
 ) -> Result<StatusCode, AuthError> {
@@ -230,10 +233,29 @@ pub(crate) async fn change_password(
     let Some(current) = store::password_hash(&state.db, identity.user_id).await? else {
         return Err(AuthError::Api(ApiError::Unauthorized));
     };
-    if !password::verify(SecretString::from(body.current_password), Some(current)).await? {
+    // Guessing the current password with a stolen access token backs off like sign-ins do.
+    let subject = throttle::password_change_subject(identity.user_id);
+    let now = unix_now();
+    if let Some(until) = throttle::blocked_until(&state.db, &subject, &client, now).await? {
+        return Err(AuthError::TooManyAttempts {
+            retry_after_secs: until - now,
+        });
+    }
+    let current_password = SecretString::from(body.current_password);
+    if !state
+        .passwords
+        .verify(&current_password, Some(current))
+        .await?
+        .ok()
+    {
+        throttle::record_failure(&state.db, &subject, &client, now).await?;
         return Err(AuthError::WrongPassword);
     }
-    let hash = password::hash(SecretString::from(new.expose().to_owned())).await?;
+    throttle::clear(&state.db, &subject, &client).await?;
+    let hash = state
+        .passwords
+        .hash(&SecretString::from(new.expose().to_owned()))
+        .await?;
     store::set_password_hash(&state.db, identity.user_id, &hash).await?;
     let ended = store::end_sessions_of(
         &state.db,

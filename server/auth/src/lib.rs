@@ -17,6 +17,7 @@ mod error;
 mod http;
 mod password;
 mod store;
+mod throttle;
 
 use clap::Args;
 use secrecy::SecretString;
@@ -84,6 +85,22 @@ pub struct AuthSettings {
     #[arg(long, env = "SHOP_BOOTSTRAP_ADMIN_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
     pub bootstrap_admin_password: Option<SecretString>,
 
+    /// Most argon2id password hashes computed at once (each takes 19 MiB and a core for tens of
+    /// milliseconds); 0 (the default): the number of cores less one, at least 1.
+    #[arg(long, env = "SHOP_PASSWORD_HASH_CONCURRENCY", default_value_t = 0)]
+    pub password_hash_concurrency: usize,
+
+    /// Longest wait for a free hashing slot, in milliseconds; beyond it a sign-in, registration
+    /// or password change is answered 503 `busy` with `Retry-After`.
+    #[arg(long, env = "SHOP_PASSWORD_HASH_MAX_WAIT_MS", default_value_t = 5000)]
+    pub password_hash_max_wait_ms: u64,
+
+    /// Addresses whose `X-Forwarded-For` the auth service believes when it counts failed
+    /// sign-ins per client address (comma-separated): the gateways. Default: this machine
+    /// (`127.0.0.1`, `::1`), where the all-in-one gateway runs.
+    #[arg(long, env = "SHOP_AUTH_TRUSTED_PROXIES", value_delimiter = ',', default_values_t = default_trusted_proxies())]
+    pub auth_trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Password of the dev-mode customer account `demo` (default `demo-password`, dev mode only).
     #[arg(long, env = "SHOP_DEMO_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
     pub demo_password: Option<SecretString>,
@@ -91,6 +108,13 @@ pub struct AuthSettings {
     /// Password of the dev-mode account `admin` (default `admin-password`, dev mode only).
     #[arg(long, env = "SHOP_ADMIN_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
     pub admin_password: Option<SecretString>,
+}
+
+fn default_trusted_proxies() -> Vec<std::net::IpAddr> {
+    vec![
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    ]
 }
 
 fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
@@ -109,6 +133,9 @@ impl Default for AuthSettings {
             refresh_reuse_grace_secs: 2,
             bootstrap_admin: None,
             bootstrap_admin_password: None,
+            password_hash_concurrency: 0,
+            auth_trusted_proxies: default_trusted_proxies(),
+            password_hash_max_wait_ms: 5000,
             demo_password: None,
             admin_password: None,
         }
@@ -129,6 +156,10 @@ pub struct AppState {
     pub(crate) refresh_ttl: Duration,
     pub(crate) session_max_age: Duration,
     pub(crate) reuse_grace_secs: i64,
+    /// Peers whose `X-Forwarded-For` names the client (see [`throttle::client_address`]).
+    pub(crate) trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Computes argon2id hashes, a bounded number at once.
+    pub(crate) passwords: password::PasswordHashing,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<Verifier> {
@@ -164,7 +195,7 @@ pub fn access_token_keys(
     Ok((signing, published))
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Opens the database (`{data_dir}/auth.db`), runs migrations and, in dev mode, seeds the
 /// accounts `demo` (customer) and `admin`.
@@ -188,6 +219,14 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
         session_max_age: Duration::from_secs(settings.session_max_age_secs),
         reuse_grace_secs: i64::try_from(settings.refresh_reuse_grace_secs).unwrap_or(i64::MAX),
+        trusted_proxies: settings.auth_trusted_proxies.clone().into(),
+        passwords: password::PasswordHashing::new(
+            match settings.password_hash_concurrency {
+                0 => password::PasswordHashing::default_concurrency(),
+                n => n,
+            },
+            Duration::from_millis(settings.password_hash_max_wait_ms),
+        ),
     };
     if shared.dev_mode {
         http::seed_dev_accounts(&state, settings).await?;

@@ -383,60 +383,6 @@ pub(crate) async fn lock_for_write(tx: &mut SqliteConnection) -> Result<(), sqlx
     Ok(())
 }
 
-/// Until when (Unix seconds) sign-ins as `username` are refused, if they are now.
-pub(crate) async fn blocked_until(
-    db: &SqlitePool,
-    username: &str,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE username = ?")
-            .bind(username)
-            .fetch_optional(db)
-            .await?;
-    Ok(until.filter(|u| *u > now))
-}
-
-/// Counts a failed sign-in as `username`; from the `free`-th failure on, each one blocks the
-/// next attempt for twice as long as the one before (5 s, 10 s, 20 s …), at most `max_secs`.
-pub(crate) async fn record_failure(
-    db: &SqlitePool,
-    username: &str,
-    now: i64,
-    free: i64,
-    max_secs: i64,
-) -> Result<(), sqlx::Error> {
-    let failures: i64 = sqlx::query_scalar(
-        "INSERT INTO login_throttle (username, failures) VALUES (?, 1)
-         ON CONFLICT (username) DO UPDATE SET failures = failures + 1
-         RETURNING failures",
-    )
-    .bind(username)
-    .fetch_one(db)
-    .await?;
-    if failures >= free {
-        let exponent = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
-        let block = (FIRST_BLOCK_SECS * 2_i64.pow(exponent)).min(max_secs);
-        sqlx::query("UPDATE login_throttle SET blocked_until = ? WHERE username = ?")
-            .bind(now + block)
-            .bind(username)
-            .execute(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The first back-off, in seconds.
-const FIRST_BLOCK_SECS: i64 = 5;
-
-pub(crate) async fn clear_failures(db: &SqlitePool, username: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE username = ?")
-        .bind(username)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 const USER_COLUMNS: &str = "id, username, email, role, created_at, disabled";
 
 /// A user by id, disabled or not.

@@ -665,3 +665,129 @@ async fn a_session_ends_at_its_absolute_expiry_however_often_it_is_refreshed() {
         .await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
+
+async fn login_via(
+    app: &support::TestApp,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    // The test client connects from 127.0.0.1, a trusted proxy by default, as the gateway does.
+    app.request(reqwest::Method::POST, "/api/auth/login")
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failing_a_password_from_afar_does_not_lock_its_owner_out() {
+    let app = spawn_auth().await;
+    app.signed_up("walt").await;
+    for _ in 0..5 {
+        let r = login_via(&app, "203.0.113.9", "walt", "wrong password").await;
+        assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    // The guessing address waits, even with the right password; the owner does not.
+    let r = login_via(&app, "203.0.113.9", "walt", "a good password").await;
+    assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    let r = login_via(&app, "198.51.100.7", "walt", "a good password").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Many addresses together reach the per-username ceiling: those that failed wait, a
+    // client that has not failed still signs in.
+    for i in 0..20 {
+        let r = login_via(
+            &app,
+            &format!("203.0.113.{}", 100 + i),
+            "walt",
+            "wrong password",
+        )
+        .await;
+        assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let r = login_via(&app, "203.0.113.100", "walt", "a good password").await;
+    assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    let r = login_via(&app, "192.0.2.50", "walt", "a good password").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_to_change_it_backs_off() {
+    let app = spawn_auth().await;
+    let t = app.signed_up("uma").await.access_token;
+    let change = |current: &'static str| {
+        app.request(reqwest::Method::POST, "/api/auth/password")
+            .bearer_auth(&t)
+            .json(&json!({"current_password": current, "new_password": "another good password"}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_problem(
+            change("wrong guess").await.unwrap(),
+            StatusCode::FORBIDDEN,
+            "wrong_password",
+        )
+        .await;
+    }
+    let r = change("a good password").await.unwrap();
+    assert!(r.headers().contains_key("retry-after"));
+    assert_problem(r, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+}
+
+#[tokio::test]
+async fn a_password_is_the_same_in_any_unicode_form() {
+    let app = spawn_auth().await;
+    // Registered with a composed "é" (U+00E9); typed later with "e" + U+0301 and a full-width A.
+    assert_eq!(
+        app.register("zoe", "caf\u{e9} au lait Amsterdam")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let r = app
+        .login("zoe", "cafe\u{301} au lait \u{ff21}msterdam")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_burst_of_sign_ins_beyond_the_hashing_slots_is_told_to_retry() {
+    let dir = std::sync::Arc::new(tempfile::TempDir::new().unwrap());
+    let app = support::spawn_auth_in(
+        dir,
+        shop_auth::AuthSettings {
+            password_hash_concurrency: 1,
+            password_hash_max_wait_ms: 0,
+            ..shop_auth::AuthSettings::default()
+        },
+    )
+    .await;
+    app.signed_up("burst").await;
+    let addresses: Vec<String> = (0..32).map(|i| format!("192.0.2.{i}")).collect();
+    let answers = futures::future::join_all(
+        addresses
+            .iter()
+            .map(|ip| login_via(&app, ip, "burst", "a good password")),
+    )
+    .await;
+    let mut busy = 0;
+    for r in answers {
+        if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+            assert_eq!(r.headers()["retry-after"], "1");
+            assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "busy").await;
+            busy += 1;
+        } else {
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+    }
+    assert!(
+        busy > 0,
+        "one hashing slot and no wait: some of 32 sign-ins at once are refused"
+    );
+    // It passes: the next sign-in alone is served.
+    assert_eq!(
+        app.login("burst", "a good password").await.status(),
+        StatusCode::OK
+    );
+}

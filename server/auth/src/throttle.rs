@@ -1,0 +1,228 @@
+//! Back-off of failed password checks (OWASP Authentication Cheat Sheet, "Account lockout"):
+//! sign-ins per username and password changes per user.
+//!
+//! Failures are counted per (subject, client address) and per subject over every address:
+//! - After [`CLIENT_FREE`] failures from one address, that address waits before its next try:
+//!   5 s, then twice as long after each further failure, at most [`MAX_BLOCK_SECS`].
+//! - After [`SUBJECT_FREE`] failures from any addresses, the same back-off applies to the
+//!   subject, but only to addresses that have failed for it: a client that has not failed
+//!   (the real user on their own device) still gets to try, and a right password passes. So
+//!   nobody can keep an account locked by failing its password from afar.
+//! - A right password clears both counters; rows are forgotten [`FORGET_AFTER_SECS`] after
+//!   their last failure, so the table stays bounded by the recent failure rate.
+//!
+//! The client address is the peer's, or, when the peer is a trusted proxy (the gateway), the
+//! right-most `X-Forwarded-For` address that is not one ([`client_address`]).
+
+use sqlx::SqlitePool;
+use std::net::{IpAddr, SocketAddr};
+
+/// Failures from one address before it backs off.
+pub(crate) const CLIENT_FREE: i64 = 5;
+/// Failures from all addresses together before the subject backs off (for failed addresses).
+pub(crate) const SUBJECT_FREE: i64 = 20;
+/// The first back-off, in seconds.
+const FIRST_BLOCK_SECS: i64 = 5;
+/// Longest back-off, in seconds: the real user is never locked out for longer.
+pub(crate) const MAX_BLOCK_SECS: i64 = 15 * 60;
+/// Rows not blocked and without a failure for this long are deleted, in seconds.
+pub(crate) const FORGET_AFTER_SECS: i64 = 3600;
+
+/// The row counting every address of a subject.
+const ALL_CLIENTS: &str = "*";
+
+/// The subject of a password change by user `user_id` (never a valid username).
+pub(crate) fn password_change_subject(user_id: i64) -> String {
+    format!("#password/{user_id}")
+}
+
+/// The client's address as the auth service sees it: `peer`, unless `peer` is one of
+/// `trusted` proxies, then the right-most `X-Forwarded-For` entry that is not a trusted proxy.
+/// `"unknown"` without a peer (requests not from a socket).
+pub(crate) fn client_address(
+    peer: Option<SocketAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[IpAddr],
+) -> String {
+    let Some(peer) = peer.map(|p| p.ip()) else {
+        return "unknown".to_owned();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+        .to_string()
+}
+
+/// The client's address ([`client_address`]) as an extractor: never rejects.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientAddress(pub(crate) String);
+
+impl axum::extract::FromRequestParts<crate::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(ClientAddress(client_address(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+/// Until when (Unix seconds) `client` must wait before checking a password of `subject`, if
+/// it must now.
+pub(crate) async fn blocked_until(
+    db: &SqlitePool,
+    subject: &str,
+    client: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (mine, my_failures, all): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT
+           (SELECT blocked_until FROM login_throttle WHERE subject = ?1 AND client = ?2),
+           (SELECT failures FROM login_throttle WHERE subject = ?1 AND client = ?2),
+           (SELECT blocked_until FROM login_throttle WHERE subject = ?1 AND client = ?3)",
+    )
+    .bind(subject)
+    .bind(client)
+    .bind(ALL_CLIENTS)
+    .fetch_one(db)
+    .await?;
+    let mut until = mine.filter(|u| *u > now);
+    if my_failures.unwrap_or(0) > 0 {
+        until = until.max(all.filter(|u| *u > now));
+    }
+    Ok(until)
+}
+
+/// Counts a failure of `client` for `subject` (and for the subject over every address), sets
+/// the back-offs, and forgets rows idle for [`FORGET_AFTER_SECS`].
+pub(crate) async fn record_failure(
+    db: &SqlitePool,
+    subject: &str,
+    client: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for (row_client, free) in [(client, CLIENT_FREE), (ALL_CLIENTS, SUBJECT_FREE)] {
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO login_throttle (subject, client, failures, last_failure) VALUES (?, ?, 1, ?)
+             ON CONFLICT (subject, client)
+             DO UPDATE SET failures = failures + 1, last_failure = excluded.last_failure
+             RETURNING failures",
+        )
+        .bind(subject)
+        .bind(row_client)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(block) = back_off(failures, free) {
+            sqlx::query(
+                "UPDATE login_throttle SET blocked_until = ? WHERE subject = ? AND client = ?",
+            )
+            .bind(now + block)
+            .bind(subject)
+            .bind(row_client)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query("DELETE FROM login_throttle WHERE last_failure < ? AND blocked_until < ?")
+        .bind(now - FORGET_AFTER_SECS)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The wait after the `failures`-th failure when `free` are allowed: none before, then 5 s,
+/// doubling with each further failure, at most [`MAX_BLOCK_SECS`].
+fn back_off(failures: i64, free: i64) -> Option<i64> {
+    (failures >= free).then(|| {
+        let exponent = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
+        (FIRST_BLOCK_SECS * 2_i64.pow(exponent)).min(MAX_BLOCK_SECS)
+    })
+}
+
+/// A right password from `client`: clears its count and the subject's.
+pub(crate) async fn clear(db: &SqlitePool, subject: &str, client: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE subject = ? AND client IN (?, ?)")
+        .bind(subject)
+        .bind(client)
+        .bind(ALL_CLIENTS)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_back_off_doubles_from_five_seconds_up_to_fifteen_minutes() {
+        assert_eq!(back_off(4, 5), None);
+        assert_eq!(back_off(5, 5), Some(5));
+        assert_eq!(back_off(6, 5), Some(10));
+        assert_eq!(back_off(12, 5), Some(640));
+        assert_eq!(back_off(13, 5), Some(MAX_BLOCK_SECS));
+        assert_eq!(back_off(i64::MAX, 5), Some(MAX_BLOCK_SECS));
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        let loopback: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap()];
+        assert_eq!(
+            client_address(Some("127.0.0.1:9".parse().unwrap()), &h, &loopback),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client_address(Some("198.51.100.1:9".parse().unwrap()), &h, &loopback),
+            "198.51.100.1"
+        );
+        assert_eq!(client_address(None, &h, &loopback), "unknown");
+    }
+
+    #[tokio::test]
+    async fn the_table_forgets_idle_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = shop_common::db::open_sqlite(&dir.path().join("auth.db"), &crate::MIGRATOR)
+            .await
+            .unwrap();
+        for i in 0..50 {
+            record_failure(&db, &format!("user{i}"), "192.0.2.1", 1_000)
+                .await
+                .unwrap();
+        }
+        let rows = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_throttle")
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        };
+        assert_eq!(rows().await, 100);
+        // An hour later one more failure sweeps the idle rows away.
+        record_failure(&db, "late", "192.0.2.1", 1_000 + FORGET_AFTER_SECS + 1)
+            .await
+            .unwrap();
+        assert_eq!(rows().await, 2);
+    }
+}
