@@ -4,8 +4,8 @@
 //! - The first token fetches the set; later tokens use the cached keys.
 //! - A token whose `kid` is not cached fetches the set again (a key rotation: a new key signs),
 //!   at most once per [`MIN_REFETCH`], so tokens with made-up key ids cannot flood the auth
-//!   service; such requests wait their turn (one fetch serves every waiting request), while
-//!   requests with a known `kid` never wait.
+//!   service; within that time such a token is refused at once rather than queued (requests
+//!   that arrive during a fetch share it), and requests with a known `kid` never wait.
 //! - The cached set is fetched again when it is older than the configured maximum age, so a
 //!   key the auth service no longer publishes stops verifying within that time.
 //! - When a fetch fails the cached keys stay in use (a short auth outage does not log everyone
@@ -62,46 +62,40 @@ impl JwksCache {
     }
 
     /// The key with id `kid`. A `kid` not in the cached set fetches the set again, at most
-    /// once per [`MIN_REFETCH`]: a request that comes sooner waits for that fetch (after a
-    /// rotation the first token signed by the new key is not refused), unless the previous
-    /// fetch failed.
+    /// once per [`MIN_REFETCH`] (after a rotation the first token signed by the new key is
+    /// accepted). Within [`MIN_REFETCH`] of the last fetch such a `kid` is refused at once,
+    /// never queued until the next fetch is allowed: made-up key ids cost one fetch a second
+    /// and hold no connection. Requests that arrive while a fetch is under way share it.
     ///
     /// # Errors
     /// [`TokenError::UnknownKey`] when the issuer does not publish it;
     /// [`TokenError::KeysUnavailable`] when nothing is cached and the set cannot be fetched.
     pub async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
-        let (stale_key, _one_fetch) = match self.lookup(kid) {
+        let _one_fetch = match self.lookup(kid) {
             (Some(key), true) => return Ok(key),
             // A known key in a stale set: one request refreshes the set, the others go on.
             (Some(key), false) => match self.fetching.try_lock() {
-                Ok(guard) => (Some(key), guard),
-                Err(_) => return Ok(key),
+                Ok(guard) if !self.tried_recently() => guard,
+                _ => return Ok(key),
             },
-            (None, _) => (None, self.fetching.lock().await),
+            (None, _) if self.tried_recently() => return self.cached_key(kid),
+            (None, _) => self.fetching.lock().await,
         };
-        // Another request may have fetched while this one waited.
-        if let (Some(key), true) = self.lookup(kid) {
-            return Ok(key);
-        }
-        let (tried, failed) = {
-            let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
-            (cached.tried, cached.tried != cached.fetched)
-        };
-        let next = tried.map(|t| t + MIN_REFETCH);
-        let fetch_now = match next {
-            Some(next) if next > Instant::now() => {
-                if failed || stale_key.is_some() {
-                    false
-                } else {
-                    tokio::time::sleep_until(next.into()).await;
-                    true
-                }
-            }
-            _ => true,
-        };
-        if fetch_now {
+        // Another request may have fetched while this one waited for the lock.
+        if !self.tried_recently() {
             self.fetch_and_store().await;
         }
+        self.cached_key(kid)
+    }
+
+    /// Whether a fetch was tried less than [`MIN_REFETCH`] ago.
+    fn tried_recently(&self) -> bool {
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        cached.tried.is_some_and(|t| t.elapsed() < MIN_REFETCH)
+    }
+
+    /// The key `kid` from the cached set, without fetching.
+    fn cached_key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         match cached.keys.get(kid) {
             Some(key) => Ok(key.clone()),

@@ -423,11 +423,12 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
         jsonwebtoken::decode_header(&after).unwrap().kid,
         jsonwebtoken::decode_header(&before).unwrap().kid
     );
-    // The first token of the new key is accepted at once (unknown kid: the JWKS is fetched).
-    assert_eq!(
-        app.get_as(&after, "/api/cart").await.status(),
-        StatusCode::OK
-    );
+    // The first token of the new key is accepted (unknown kid: the JWKS is fetched), within a
+    // second: a kid that is unknown less than a second after a fetch is refused at once.
+    poll(|| async {
+        (app.get_as(&after, "/api/cart").await.status() == StatusCode::OK).then_some(())
+    })
+    .await;
     assert_eq!(
         app.get_as(&after, "/api/auth/me").await.status(),
         StatusCode::OK
@@ -568,4 +569,55 @@ fn write_private(dir: &Path, name: &str, content: &str) -> std::path::PathBuf {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     path
+}
+
+#[tokio::test]
+async fn tokens_with_made_up_key_ids_are_refused_at_once_and_fetch_at_most_once_a_second() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A JWKS endpoint that counts its fetches.
+    let published = SigningKey::generate();
+    let set = shop_common::token::jwk_set([published.public_key()]);
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let stub = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let set = set.clone();
+            async move { axum::Json(set) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await });
+    let orders = spawn_orders_with(shop_orders::OrdersSettings {
+        jwks_urls: vec![url],
+        ..Default::default()
+    })
+    .await;
+    // Nine tokens, each signed by a key nobody publishes, the last eight at the same moment.
+    let tokens: Vec<String> = (0..9)
+        .map(|i| {
+            SigningKey::generate()
+                .issue(
+                    i,
+                    "mallory",
+                    api_types::auth::Role::Customer,
+                    "s",
+                    std::time::Duration::from_secs(600),
+                )
+                .unwrap()
+        })
+        .collect();
+    let first = orders.get_as(&tokens[0], "/api/cart").await;
+    assert_problem(first, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let answers =
+        futures::future::join_all(tokens[1..].iter().map(|t| orders.get_as(t, "/api/cart"))).await;
+    for r in answers {
+        assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    // The start-up fetch and at most one more: the others were refused without queueing for
+    // the next allowed fetch (which would have made one fetch a second, nine in all).
+    let n = fetches.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&n), "{n} fetches");
 }
