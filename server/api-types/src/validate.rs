@@ -238,6 +238,29 @@ pub fn text(field: &'static str, raw: &str, max: usize) -> Result<String, Invali
     Ok(s.to_owned())
 }
 
+/// A path on this site, such as `/images/x.svg`: at most `max` characters of letters, digits
+/// and `-._~%/`, starting with one `/` (so never `//host/…` or `/\host/…`, which browsers
+/// read as another site), with no `.` or `..` segment.
+///
+/// # Errors
+/// [`Invalid`] naming `field`.
+pub fn site_path(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
+    let s = raw.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~%/".contains(c);
+    let ok = s.len() <= max
+        && s.starts_with('/')
+        && !s.starts_with("//")
+        && s.chars().all(allowed)
+        && !s.split('/').any(|seg| seg == "." || seg == "..");
+    if !ok {
+        return Err(invalid(
+            field,
+            format!("must be a path on this site such as /images/x.svg (at most {max} characters)"),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
 /// Search text (`q`): trimmed; empty is no search (`None`); at most `max` characters and no
 /// control characters at all (a NUL would end SQLite's `LIKE` pattern and match everything).
 ///
@@ -336,6 +359,28 @@ mod tests {
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "a\u{7}b", 10).is_err());
         assert!(text("name", &"x".repeat(11), 10).is_err());
+    }
+
+    #[test]
+    fn site_paths_never_name_another_site() {
+        assert_eq!(
+            site_path("image_url", " /images/mug.svg ", 300).unwrap(),
+            "/images/mug.svg"
+        );
+        for bad in [
+            "//evil.example/x.svg",
+            "/\\evil.example/x.svg",
+            "/\\/evil.example",
+            "https://evil.example/x.svg",
+            "images/x.svg",
+            "/images/../x.svg",
+            "/images/x.svg?y",
+            "/images/x y.svg",
+            "javascript:alert(1)",
+        ] {
+            assert!(site_path("image_url", bad, 300).is_err(), "{bad}");
+        }
+        assert!(site_path("image_url", &format!("/{}", "x".repeat(300)), 300).is_err());
     }
 
     #[test]

@@ -10,12 +10,76 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-/// JSON body in and out. Rejections: 400 `malformed_json` (syntax), 422 `invalid_body` (wrong
-/// shape or types), 415 `unsupported_media_type` (no `Content-Type: application/json`), 413
-/// `payload_too_large`.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// JSON body in and out. A request body must be a JSON object (RFC 8259 §4) sent as
+/// `Content-Type: application/json` (or a `+json` type): serde would otherwise read a struct
+/// from an array of its fields in order. Rejections: 415 `unsupported_media_type` (another or
+/// no content type), 413 `payload_too_large`, 400 `malformed_json` (syntax), 422 `invalid_body`
+/// (not an object, or wrong fields or types).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+/// Whether `headers` declare a JSON body: `application/json` or `application/*+json`, with
+/// any parameters (RFC 8259 §11, RFC 6839 §3.1).
+pub fn is_json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.ends_with("+json"))
+}
+
+/// Whether the first non-blank byte of `body` opens a JSON object.
+pub fn is_json_object(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json_content_type(req.headers()) {
+            return Err(ApiError::bad_request(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Expected request with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                let (status, code) = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+                } else {
+                    (StatusCode::BAD_REQUEST, "bad_request")
+                };
+                ApiError::bad_request(status, code, r.body_text())
+            })?;
+        if !is_json_object(&bytes) && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok() {
+            return Err(ApiError::bad_request(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "The request body must be a JSON object.",
+            ));
+        }
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        Ok(Json(value))
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

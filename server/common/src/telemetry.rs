@@ -40,6 +40,9 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
     crate::metrics::handle();
     router
         .route("/metrics", axum::routing::get(crate::metrics::render))
+        // Every route registered so far (health, metrics, the API): another method is a 405
+        // problem, not an empty answer.
+        .method_not_allowed_fallback(crate::problem::method_not_allowed)
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::metrics::record(service, req, next)
         }))

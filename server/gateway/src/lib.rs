@@ -228,6 +228,7 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
             }),
         )
         .route("/api", any(shop_common::problem::not_found))
+        .route("/api/", any(shop_common::problem::not_found))
         .route("/api/{*path}", any(proxy::api))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -203,14 +203,7 @@ pub(crate) async fn create_product(
     let stock = Stock::new(body.stock)?;
     let image = match body.image_url.as_deref() {
         None | Some("") => DEFAULT_IMAGE.to_owned(),
-        Some(url) if url.starts_with('/') && !url.starts_with("//") => text("image_url", url, 300)?,
-        Some(_) => {
-            return Err(Invalid {
-                field: "image_url",
-                reason: "must be a site path such as /images/x.svg".into(),
-            }
-            .into())
-        }
+        Some(url) => api_types::validate::site_path("image_url", url, 300)?,
     };
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM categories WHERE id = ?")
         .bind(&body.category)

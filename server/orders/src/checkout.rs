@@ -54,7 +54,7 @@ fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersErro
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    if !shop_common::extract::is_json_object(body) {
         return Err(ApiError::bad_request(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
@@ -102,7 +102,7 @@ fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = Option<api_types::orders::CreateOrderRequest>, params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")), security(("bearer_auth" = [])), responses((status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order), (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 401, description = "`unauthorized`: no valid access token", body = api_types::Problem, content_type = "application/problem+json"), (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock` or `idempotency_key_in_use`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order`, `unknown_product` or `idempotency_key_reused`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = Option<api_types::orders::CreateOrderRequest>, params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")), security(("bearer_auth" = [])), responses((status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order), (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 401, description = "`unauthorized`: no valid access token", body = api_types::Problem, content_type = "application/problem+json"), (status = 413, description = "`payload_too_large`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`: a body without `Content-Type: application/json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock` or `idempotency_key_in_use`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order`, `unknown_product` or `idempotency_key_reused`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create_order(
     State(state): State<AppState>,
@@ -118,6 +118,16 @@ pub(crate) async fn create_order(
             r.body_text(),
         )
     })?;
+    if !body.iter().all(u8::is_ascii_whitespace)
+        && !shop_common::extract::is_json_content_type(&headers)
+    {
+        return Err(ApiError::bad_request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "An order body must be sent as `Content-Type: application/json`.",
+        )
+        .into());
+    }
     let requested = parse_body(&body)?;
     let hash = request_hash(requested.as_ref());
     let user_id = identity.user_id;

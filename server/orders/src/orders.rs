@@ -8,7 +8,7 @@ use crate::AppState;
 use api_types::orders::{Order, OrderEvent, OrderItem, OrderPage, OrderStatus, StatusChange};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use serde::Deserialize;
 use shop_common::extract::{Json, Path, Query};
 use shop_common::token::Identity;
@@ -293,7 +293,7 @@ pub(crate) async fn order_events(
     State(state): State<AppState>,
     identity: Identity,
     Path(id): Path<i64>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, OrdersError> {
+) -> Result<impl axum::response::IntoResponse, OrdersError> {
     // Subscribe before reading, so no change between the two is missed.
     let changes = BroadcastStream::new(state.events.subscribe());
     let current = visible_order(&state.db, &identity, id).await?;
@@ -311,9 +311,13 @@ pub(crate) async fn order_events(
                 .await
                 .ok()
                 .flatten()
-                .map(|o| Ok(order_event(&o)))
+                .map(|o| Ok::<_, Infallible>(order_event(&o)))
         }
     });
     let stream = futures::stream::once(async move { Ok(order_event(&current)) }).chain(updates);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    // `no-store` (not Sse's `no-cache`): an order's events are private, like every API answer.
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Sse::new(stream).keep_alive(KeepAlive::default()),
+    ))
 }

@@ -319,10 +319,11 @@ async fn order_events_stream_through_the_gateway() {
     let app = spawn_stack(|_| {}).await;
     let t = app.signed_up("nora").await.access_token;
     let order = app.buy(&t, "k", 1, 1).await;
-    let mut stream = app
+    let events = app
         .get_as(&t, &format!("/api/orders/{}/events", order["id"]))
-        .await
-        .bytes_stream();
+        .await;
+    assert_eq!(events.headers()["cache-control"], "no-store");
+    let mut stream = events.bytes_stream();
     support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
     let path = format!("/api/orders/{}/status", order["id"]);
     let r = app
@@ -468,4 +469,89 @@ async fn a_cookie_refresh_from_another_site_is_refused() {
         .await
         .unwrap();
     assert_problem(r, StatusCode::FORBIDDEN, "cross_site_request").await;
+}
+
+#[tokio::test]
+async fn request_bodies_must_be_json_objects_sent_as_json() {
+    let app = spawn_stack(|_| {}).await;
+    // serde would read a struct from an array of its fields in order: refused.
+    assert_problem(
+        app.post_json("/api/auth/login", &json!(["demo", "demo-password"]))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    )
+    .await;
+    let admin: Value = app
+        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    let before: Value = app.get("/api/products/1").await.json().await.unwrap();
+    let r = app
+        .send_json(
+            Method::PATCH,
+            &admin,
+            "/api/products/1",
+            &json!(["Renamed", null, 4242]),
+        )
+        .await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
+    let after: Value = app.get("/api/products/1").await.json().await.unwrap();
+    assert_eq!(after, before);
+    // A JSON text sent as text/plain is refused, on a checkout too.
+    let r = app
+        .request(Method::POST, "/api/auth/login")
+        .header("content-type", "text/plain")
+        .body(r#"{"username":"demo","password":"demo-password"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    let t = app.signed_up("tess").await.access_token;
+    let r = app
+        .request(Method::POST, "/api/orders")
+        .bearer_auth(&t)
+        .header("Idempotency-Key", "plain")
+        .header("content-type", "text/plain")
+        .body(r#"{"items":[{"product_id":1,"quantity":1}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    assert_eq!(app.stock_of(1).await, before["stock"].as_i64().unwrap());
+    // A picture must be on this site: `/\\host` is another site to a browser.
+    let product = json!({"name": "Kettle", "description": "Gooseneck.", "price_cents": 4900,
+        "category": "brewing", "stock": 3, "image_url": "/\\evil.example/x.svg"});
+    let r = app
+        .send_json(Method::POST, &admin, "/api/products", &product)
+        .await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn wrong_methods_are_405_problems_and_unknown_api_paths_404_problems() {
+    let app = spawn_stack(|_| {}).await;
+    for (method, path) in [
+        (Method::POST, "/health/live"),
+        (Method::POST, "/health/ready"),
+        (Method::DELETE, "/metrics"),
+        (Method::POST, "/api/openapi.json"),
+    ] {
+        let r = app.request(method, path).send().await.unwrap();
+        assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    }
+    assert_problem(app.get("/api/").await, StatusCode::NOT_FOUND, "not_found").await;
 }

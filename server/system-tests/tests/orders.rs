@@ -285,6 +285,7 @@ async fn an_empty_cart_and_bad_order_bodies_are_4xx() {
         .request(Method::POST, "/api/orders")
         .bearer_auth(&t)
         .header("Idempotency-Key", "m")
+        .header("content-type", "application/json")
         .body("{")
         .send()
         .await
