@@ -158,6 +158,8 @@ pub struct AppState {
     pub(crate) reuse_grace_secs: i64,
     /// Peers whose `X-Forwarded-For` names the client (see [`throttle::client_address`]).
     pub(crate) trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Authenticates the other processes' calls to `/internal/*`.
+    pub(crate) internal_token: shop_common::internal::InternalToken,
     /// Computes argon2id hashes, a bounded number at once.
     pub(crate) passwords: password::PasswordHashing,
 }
@@ -209,8 +211,10 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         published = published.len(),
         "access token keys loaded"
     );
+    let internal_token = shared.internal_token()?;
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("auth.db"), &MIGRATOR).await?;
     let state = AppState {
+        internal_token,
         db,
         verifier: Arc::new(Verifier::with_keys(&published)),
         jwks: Arc::new(shop_common::token::jwk_set(&published)),

@@ -30,6 +30,18 @@ pub struct SharedSettings {
     /// Longest wait for in-flight requests after the listeners stopped, in seconds.
     #[arg(long, env = "SHOP_DRAIN_TIMEOUT_SECS", default_value_t = 10)]
     pub drain_timeout_secs: u64,
+
+    /// File holding the internal token that authenticates calls between the shop's processes
+    /// (the feed of ended sessions): at least 32 random characters, e.g. `openssl rand -hex 32`,
+    /// mode 0600, the same file content on every machine. Required outside dev mode; dev mode
+    /// creates `{data_dir}/internal-token`.
+    #[arg(long, env = "SHOP_INTERNAL_TOKEN_FILE")]
+    pub internal_token_file: Option<PathBuf>,
+
+    /// How often the gateway and the orders service read auth's feed of ended sessions, in
+    /// milliseconds.
+    #[arg(long, env = "SHOP_REVOCATION_POLL_MS", default_value_t = 1000)]
+    pub revocation_poll_ms: u64,
 }
 
 /// A setting that must not be used as it is.
@@ -52,7 +64,39 @@ impl SharedSettings {
             jwks_max_age_secs: 300,
             shutdown_delay_secs: None,
             drain_timeout_secs: 10,
+            internal_token_file: None,
+            revocation_poll_ms: 1000,
         }
+    }
+
+    /// The internal token (see [`crate::internal::InternalToken::load`]).
+    ///
+    /// # Errors
+    /// As [`crate::internal::InternalToken::load`].
+    pub fn internal_token(&self) -> anyhow::Result<crate::internal::InternalToken> {
+        crate::internal::InternalToken::load(
+            self.internal_token_file.as_deref(),
+            &self.data_dir,
+            self.dev_mode,
+        )
+    }
+
+    /// The set of ended sessions read from the feeds at `urls` every `SHOP_REVOCATION_POLL_MS`
+    /// until it is dropped or `stop` is cancelled.
+    ///
+    /// # Errors
+    /// As [`SharedSettings::internal_token`].
+    pub fn revocations(
+        &self,
+        urls: Vec<String>,
+        stop: tokio_util::sync::CancellationToken,
+    ) -> anyhow::Result<std::sync::Arc<crate::revocations::Revocations>> {
+        Ok(crate::revocations::spawn(
+            urls,
+            self.internal_token()?,
+            std::time::Duration::from_millis(self.revocation_poll_ms.max(50)),
+            stop,
+        ))
     }
 
     /// A verifier of access tokens that trusts the JWKS at `urls` (tried in order), cached for

@@ -68,6 +68,8 @@ pub struct Identity {
     pub role: Role,
     /// The session (token family) the token belongs to.
     pub session_id: String,
+    /// When the token expires, seconds since the Unix epoch (what open event streams end at).
+    pub expires_at: i64,
 }
 
 impl Identity {
@@ -99,6 +101,8 @@ pub enum TokenError {
     WrongAlgorithm,
     #[error("token has no key id")]
     MissingKeyId,
+    #[error("the token's session has ended")]
+    SessionEnded,
     #[error("token key id is not a published key")]
     UnknownKey,
     #[error("token subject is not a user id")]
@@ -306,19 +310,13 @@ impl SigningKey {
         let name = path.display().to_string();
         let key = Self::from_pem(&read_pem(path)?, &name)?;
         if strict {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt as _;
-                let mode = std::fs::metadata(path)
-                    .map_err(|source| KeyError::Read {
-                        path: name.clone(),
-                        source,
-                    })?
-                    .permissions()
-                    .mode();
-                if mode & 0o077 != 0 {
-                    return Err(KeyError::Exposed(name));
-                }
+            let exposed =
+                crate::secret_file::is_exposed(path).map_err(|source| KeyError::Read {
+                    path: name.clone(),
+                    source,
+                })?;
+            if exposed {
+                return Err(KeyError::Exposed(name));
             }
             if key.is_weak() {
                 return Err(KeyError::Weak(name));
@@ -337,25 +335,17 @@ impl SigningKey {
             return Self::load(path, false);
         }
         let key = Self::generate();
-        let write_err = |source| KeyError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                std::io::Write::write_all(&mut file, key.to_pem().as_bytes()).map_err(write_err)?;
-                Ok(key)
-            }
+        let created = crate::secret_file::create_private(path, key.to_pem().as_bytes()).map_err(
+            |source| KeyError::Write {
+                path: path.display().to_string(),
+                source,
+            },
+        )?;
+        if created {
+            Ok(key)
+        } else {
             // Another process of this data directory wrote it first: use theirs.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(path, false),
-            Err(e) => Err(write_err(e)),
+            Self::load(path, false)
         }
     }
 
@@ -438,6 +428,9 @@ enum Source {
 /// Verifies access tokens; see the module documentation for the rules.
 pub struct Verifier {
     source: Source,
+    /// Ended sessions, whose tokens are refused (processes other than auth, which checks its
+    /// database).
+    revocations: Option<std::sync::Arc<crate::revocations::Revocations>>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -458,6 +451,7 @@ impl Verifier {
                     .map(|k| (k.kid.clone(), k.decoding.clone()))
                     .collect(),
             ),
+            revocations: None,
         }
     }
 
@@ -466,7 +460,23 @@ impl Verifier {
     pub fn from_jwks(cache: crate::jwks::JwksCache) -> Self {
         Self {
             source: Source::Jwks(cache),
+            revocations: None,
         }
+    }
+
+    /// This verifier, also refusing tokens of the sessions `revocations` knows have ended.
+    #[must_use]
+    pub fn with_revocations(
+        mut self,
+        revocations: std::sync::Arc<crate::revocations::Revocations>,
+    ) -> Self {
+        self.revocations = Some(revocations);
+        self
+    }
+
+    /// The set of ended sessions this verifier consults, if any.
+    pub fn revocations(&self) -> Option<&std::sync::Arc<crate::revocations::Revocations>> {
+        self.revocations.as_ref()
     }
 
     /// Fetches the JWKS now, if keys come from one (see [`crate::jwks::JwksCache::prefetch`]).
@@ -507,11 +517,19 @@ impl Verifier {
         if user_id <= 0 {
             return Err(TokenError::BadSubject);
         }
+        if self
+            .revocations
+            .as_ref()
+            .is_some_and(|r| r.is_ended(&data.claims.sid))
+        {
+            return Err(TokenError::SessionEnded);
+        }
         Ok(Identity {
             user_id,
             username: data.claims.name,
             role: data.claims.role,
             session_id: data.claims.sid,
+            expires_at: data.claims.exp,
         })
     }
 }
@@ -568,13 +586,17 @@ mod tests {
             .issue(7, "alice", Role::Admin, "s1", Duration::from_secs(60))
             .unwrap();
         let id = verifier(&k).verify(&t).await.unwrap();
+        assert!(
+            (id.expires_at - (time::OffsetDateTime::now_utc().unix_timestamp() + 60)).abs() <= 2
+        );
         assert_eq!(
             id,
             Identity {
                 user_id: 7,
                 username: "alice".into(),
                 role: Role::Admin,
-                session_id: "s1".into()
+                session_id: "s1".into(),
+                expires_at: id.expires_at,
             }
         );
         let header = jsonwebtoken::decode_header(&t).unwrap();

@@ -55,10 +55,6 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]
     pub orders_upstreams: Vec<String>,
 
-    /// How often the gateway reads auth's feed of ended sessions, in milliseconds.
-    #[arg(long, env = "SHOP_REVOCATION_POLL_MS", default_value_t = 1000)]
-    pub revocation_poll_ms: u64,
-
     /// How often each upstream's `/health/ready` is checked, in milliseconds.
     #[arg(long, env = "SHOP_HEALTH_CHECK_INTERVAL_MS", default_value_t = 2000)]
     pub health_check_interval_ms: u64,
@@ -101,7 +97,6 @@ impl Default for GatewaySettings {
             auth_upstreams: Vec::new(),
             orders_upstreams: Vec::new(),
             health_check_interval_ms: 2000,
-            revocation_poll_ms: 1000,
             upstream_timeout_secs: 15,
             cookie_secure: None,
             rate_limit_ip_per_min: 600,
@@ -158,7 +153,9 @@ pub(crate) struct GatewayState {
     /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
     pub(crate) upstream_timeout: Duration,
     pub(crate) limits: Arc<protect::RateLimits>,
-    pub(crate) revocations: Arc<revocations::Revocations>,
+    /// The ended sessions (also consulted by `verifier`), read again after requests that end
+    /// sessions.
+    pub(crate) revocations: Arc<shop_common::revocations::Revocations>,
 }
 
 impl GatewayState {
@@ -392,15 +389,20 @@ pub async fn start(
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let auth_pool = Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams));
-    let keep_secs = i64::try_from(config.auth.access_token_ttl_secs).unwrap_or(i64::MAX / 4)
-        + i64::try_from(shop_common::token::LEEWAY_SECS).unwrap_or(0);
-    let revocations = Arc::new(revocations::Revocations::new(
-        auth_pool.clone(),
-        client.clone(),
-        keep_secs,
-    ));
+    let revocations = config.shared.revocations(
+        auth_upstreams
+            .iter()
+            .map(|u| format!("{u}/internal/revocations"))
+            .collect(),
+        shutdown.clone(),
+    )?;
     let state = GatewayState {
-        verifier: Arc::new(config.shared.jwks_verifier(jwks_urls)),
+        verifier: Arc::new(
+            config
+                .shared
+                .jwks_verifier(jwks_urls)
+                .with_revocations(revocations.clone()),
+        ),
         client,
         auth: auth_pool.clone(),
         orders: Arc::new(upstream::Pool::new(
@@ -426,11 +428,6 @@ pub async fn start(
         let verifier = state.verifier.clone();
         async move { verifier.prefetch().await }
     });
-    tokio::spawn(revocations::poll_forever(
-        revocations,
-        Duration::from_millis(config.gateway.revocation_poll_ms.max(50)),
-        shutdown.clone(),
-    ));
     let addr = listener.local_addr()?;
     let interval = Duration::from_millis(config.gateway.health_check_interval_ms.max(50));
     for pool in [state.auth.clone(), state.orders.clone()] {

@@ -13,7 +13,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shop_common::problem::problem;
-use shop_common::ApiError;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -76,7 +75,10 @@ fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> HeaderMap {
         .keys()
         .filter(|n| {
             let n = n.as_str();
-            n == "cookie" || n == refresh_cookie::TRANSPORT_HEADER || is_identity_header(n)
+            n == "cookie"
+                || n == refresh_cookie::TRANSPORT_HEADER
+                || n == shop_common::internal::HEADER
+                || is_identity_header(n)
         })
         .cloned()
         .collect();
@@ -107,10 +109,8 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         return refused.into_response();
     }
     if access == Access::Bearer {
+        // Refuses ended sessions too (the verifier consults the feed of ended sessions).
         let user = match shop_common::extract::verified_identity(&state.verifier, &parts).await {
-            Ok(identity) if state.revocations.is_ended(&identity.session_id) => {
-                return ApiError::Unauthorized.into_response();
-            }
             Ok(identity) => identity.user_id,
             Err(e) => return e.into_response(),
         };

@@ -48,6 +48,12 @@ pub struct OrdersSettings {
     #[arg(long, env = "SHOP_JWKS_URLS", value_delimiter = ',')]
     pub jwks_urls: Vec<String>,
 
+    /// The auth service's feeds of ended sessions, comma-separated URLs tried in order (one per
+    /// auth replica), whose access tokens this service then refuses. Default: each JWKS URL
+    /// with `/api/auth/jwks` replaced by `/internal/revocations`.
+    #[arg(long, env = "SHOP_REVOCATION_FEED_URLS", value_delimiter = ',')]
+    pub revocation_feed_urls: Vec<String>,
+
     /// Share of simulated payments that succeed, from 0.0 (all declined) to 1.0 (all pass).
     #[arg(long, env = "SHOP_PAYMENT_SUCCESS_RATE", default_value_t = 0.8, value_parser = parse_rate)]
     pub payment_success_rate: f64,
@@ -99,6 +105,7 @@ impl Default for OrdersSettings {
         Self {
             orders_addr: "127.0.0.1:0".to_owned(),
             jwks_urls: Vec::new(),
+            revocation_feed_urls: Vec::new(),
             payment_success_rate: 0.8,
             payment_latency_ms: 0,
             payment_outage: false,
@@ -125,6 +132,24 @@ impl axum::extract::FromRef<AppState> for Arc<Verifier> {
     }
 }
 
+/// The feed URLs: `configured` if any, else those of the auth services whose JWKS URLs end
+/// in `/api/auth/jwks`.
+fn feed_urls(configured: &[String], jwks_urls: &[String]) -> Vec<String> {
+    let configured: Vec<String> = configured
+        .iter()
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty())
+        .collect();
+    if !configured.is_empty() {
+        return configured;
+    }
+    jwks_urls
+        .iter()
+        .filter_map(|u| u.strip_suffix("/api/auth/jwks"))
+        .map(|base| format!("{base}/internal/revocations"))
+        .collect()
+}
+
 /// The JWKS URL of an auth service at the default `SHOP_AUTH_ADDR`.
 pub const DEFAULT_JWKS_URL: &str = "http://127.0.0.1:8001/api/auth/jwks";
 
@@ -146,11 +171,24 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         .map(|u| u.trim().to_owned())
         .filter(|u| !u.is_empty())
         .collect();
-    let verifier = Arc::new(shared.jwks_verifier(if jwks_urls.is_empty() {
+    let jwks_urls = if jwks_urls.is_empty() {
         vec![DEFAULT_JWKS_URL.to_owned()]
     } else {
         jwks_urls
-    }));
+    };
+    let feed_urls = feed_urls(&settings.revocation_feed_urls, &jwks_urls);
+    let mut verifier = shared.jwks_verifier(jwks_urls);
+    if feed_urls.is_empty() {
+        tracing::warn!(
+            "no feed of ended sessions (SHOP_REVOCATION_FEED_URLS): their access tokens are \
+             accepted until they expire"
+        );
+    } else {
+        verifier = verifier.with_revocations(
+            shared.revocations(feed_urls, tokio_util::sync::CancellationToken::new())?,
+        );
+    }
+    let verifier = Arc::new(verifier);
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
     let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
     checkout::recover_pending(&db, stale_after)

@@ -550,8 +550,12 @@ async fn two_refreshes_at_once_leave_exactly_one_live_successor() {
 }
 
 fn production(dir: &std::path::Path) -> shop_common::config::SharedSettings {
+    let token = dir.join("internal-token");
+    shop_common::secret_file::create_private(&token, "0123456789abcdef".repeat(4).as_bytes())
+        .unwrap();
     shop_common::config::SharedSettings {
         dev_mode: false,
+        internal_token_file: Some(token),
         ..shop_common::config::SharedSettings::dev(dir)
     }
 }

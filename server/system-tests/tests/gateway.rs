@@ -555,3 +555,119 @@ async fn wrong_methods_are_405_problems_and_unknown_api_paths_404_problems() {
     }
     assert_problem(app.get("/api/").await, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
+    let app = spawn_stack(|_| {}).await;
+    let (_, orders) = app.services.clone().unwrap();
+    let direct = |token: String, path: &'static str| {
+        app.client
+            .get(format!("{orders}{path}"))
+            .bearer_auth(token)
+            .send()
+    };
+    let tokens = app.signed_up("vera").await;
+    let t = tokens.access_token.clone();
+    assert_eq!(
+        direct(t.clone(), "/api/cart").await.unwrap().status(),
+        StatusCode::OK
+    );
+    let r = app
+        .post_json(
+            "/api/auth/logout",
+            &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The orders service reads auth's feed of ended sessions itself (every second).
+    support::poll(|| async {
+        (direct(t.clone(), "/api/cart").await.unwrap().status() == StatusCode::UNAUTHORIZED)
+            .then_some(())
+    })
+    .await;
+    // A demoted admin loses the admin board at the service too, not only at the gateway.
+    let admin: Value = app
+        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    let deputy = json!({"username": "deputy", "password": "a good password", "role": "admin"});
+    let r = app
+        .send_json(Method::POST, &admin, "/api/users", &deputy)
+        .await;
+    let deputy_id = r.json::<Value>().await.unwrap()["id"].clone();
+    let deputy: Value = app
+        .login("deputy", "a good password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let deputy = deputy["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        direct(deputy.clone(), "/api/admin/orders")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let r = app
+        .send_json(
+            Method::PATCH,
+            &admin,
+            &format!("/api/users/{deputy_id}"),
+            &json!({"role": "customer"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    support::poll(|| async {
+        (direct(deputy.clone(), "/api/admin/orders")
+            .await
+            .unwrap()
+            .status()
+            == StatusCode::UNAUTHORIZED)
+            .then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_feed_of_ended_sessions_needs_the_internal_token() {
+    let app = spawn_stack(|_| {}).await;
+    let (auth, _) = app.services.clone().unwrap();
+    let feed = format!("{auth}/internal/revocations");
+    let r = app.client.get(&feed).send().await.unwrap();
+    assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let r = app
+        .client
+        .get(&feed)
+        .header("x-internal-token", "0123456789abcdef0123456789abcdef")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    // Dev mode keeps the token in the data directory; every process of the stack uses it.
+    let token = std::fs::read_to_string(app.dir.path().join("internal-token")).unwrap();
+    let r = app
+        .client
+        .get(&feed)
+        .header("x-internal-token", token.trim())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["revocations"].is_array() && body["keep_secs"].as_i64().unwrap() > 0,
+        "{body}"
+    );
+    // A client cannot pass it through the gateway either: /internal is never routed.
+    let r = app
+        .request(Method::GET, "/internal/revocations")
+        .header("x-internal-token", token.trim())
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.text().await.unwrap().contains("keep_secs"));
+}

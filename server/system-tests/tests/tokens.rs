@@ -496,8 +496,15 @@ async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
 #[tokio::test]
 async fn outside_dev_mode_a_missing_exposed_weak_or_foreign_key_refuses_to_start() {
     let dir = tempfile::TempDir::new().unwrap();
+    let internal_token = dir.path().join("internal-token");
+    shop_common::secret_file::create_private(
+        &internal_token,
+        "0123456789abcdef".repeat(4).as_bytes(),
+    )
+    .unwrap();
     let production = SharedSettings {
         dev_mode: false,
+        internal_token_file: Some(internal_token),
         ..SharedSettings::dev(dir.path())
     };
     let with_key = |path: Option<std::path::PathBuf>| shop_auth::AuthSettings {

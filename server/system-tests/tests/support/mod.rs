@@ -20,6 +20,8 @@ pub struct TestApp {
     pub dir: Arc<TempDir>,
     /// The key the auth service signs access tokens with (for forged and expired tokens).
     pub signer: SigningKey,
+    /// For a whole stack: the base URLs of its auth and orders services, reached directly.
+    pub services: Option<(String, String)>,
     shutdown: CancellationToken,
 }
 
@@ -123,6 +125,7 @@ async fn serve(app: axum::Router, dir: Arc<TempDir>, shutdown: CancellationToken
         base,
         client: client(),
         signer: dev_signer(dir.path()),
+        services: None,
         dir,
         shutdown,
     }
@@ -152,11 +155,16 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
     let stack = gateway::start(config, site, l, shutdown.clone())
         .await
         .unwrap();
+    let services = Some((
+        stack.auth_upstreams[0].clone(),
+        stack.orders_upstreams[0].clone(),
+    ));
     tokio::spawn(stack.wait());
     TestApp {
         base,
         client: client(),
         signer: dev_signer(dir.path()),
+        services,
         dir,
         shutdown,
     }
