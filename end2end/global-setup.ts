@@ -38,6 +38,7 @@ function start(name: string, settings: Record<string, string>): Promise<{ child:
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       SHOP_AUTH_ADDR: '127.0.0.1:0',
       SHOP_ORDERS_ADDR: '127.0.0.1:0',
+      SHOP_ADMIN_ADDR: '127.0.0.1:0',
       // Every test signs in from 127.0.0.1; the per-address auth limit is for real clients.
       SHOP_RATE_LIMIT_AUTH_PER_MIN: '10000',
       ...settings,

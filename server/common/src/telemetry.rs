@@ -37,9 +37,19 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     service: &'static str,
 ) -> Router<S> {
+    instrument(
+        router.route("/metrics", axum::routing::get(crate::metrics::render)),
+        service,
+    )
+}
+
+/// [`layer`] without the `/metrics` route (the gateway serves it on its admin listener).
+pub fn instrument<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    service: &'static str,
+) -> Router<S> {
     crate::metrics::handle();
     router
-        .route("/metrics", axum::routing::get(crate::metrics::render))
         // Every route registered so far (health, metrics, the API): another method is a 405
         // problem, not an empty answer.
         .method_not_allowed_fallback(crate::problem::method_not_allowed)

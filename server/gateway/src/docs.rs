@@ -10,18 +10,13 @@ use utoipa::{Modify, OpenApi};
 #[allow(dead_code)]
 fn live() {}
 
-/// `GET /health/ready`: each upstream's state.
+/// `GET /health/ready`: whether each service can be reached.
 #[utoipa::path(get, path = "/health/ready", tag = "operations", responses(
-    (status = 200, description = "`ok` or `degraded`, with every upstream's state, breaker, last error and request count"),
+    (status = 200, description = "`{status, services: {auth: {available}, orders: {available}}}`: `ok` or `degraded` (the detailed report with upstreams, breakers and errors is on the admin listener, `SHOP_ADMIN_ADDR`)"),
     (status = 503, description = "`unavailable` (no service can be reached) or `draining` (shutting down)"),
 ))]
 #[allow(dead_code)]
 fn ready() {}
-
-/// `GET /metrics`: Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain")))]
-#[allow(dead_code)]
-fn metrics() {}
 
 /// `GET /api/openapi.json`: this document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "The OpenAPI 3.1 document")))]
@@ -55,7 +50,7 @@ impl Modify for BearerAuth {
         title = "Bean & Leaf API",
         description = "The shop's JSON API, through the gateway. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; amounts are integer cents.",
     ),
-    paths(live, ready, metrics, openapi_json),
+    paths(live, ready, openapi_json),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and tokens"),
@@ -63,7 +58,7 @@ impl Modify for BearerAuth {
         (name = "cart", description = "The signed-in user's cart"),
         (name = "orders", description = "Checkout and orders"),
         (name = "admin", description = "Admins only"),
-        (name = "operations", description = "Health, metrics, this document"),
+        (name = "operations", description = "Health and this document (metrics are on the admin listener)"),
     ),
 )]
 struct GatewayDoc;

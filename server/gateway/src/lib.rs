@@ -55,6 +55,12 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]
     pub orders_upstreams: Vec<String>,
 
+    /// Address of the admin listener: `GET /metrics` and the detailed readiness report
+    /// (upstream URLs, breakers, last errors), kept off the public port. Loopback by default;
+    /// port 0 picks a free port.
+    #[arg(long, env = "SHOP_ADMIN_ADDR", default_value = "127.0.0.1:8003")]
+    pub admin_addr: String,
+
     /// How often each upstream's `/health/ready` is checked, in milliseconds.
     #[arg(long, env = "SHOP_HEALTH_CHECK_INTERVAL_MS", default_value_t = 2000)]
     pub health_check_interval_ms: u64,
@@ -96,6 +102,7 @@ impl Default for GatewaySettings {
             leptos_config: PathBuf::from("Leptos.toml"),
             auth_upstreams: Vec::new(),
             orders_upstreams: Vec::new(),
+            admin_addr: "127.0.0.1:0".to_owned(),
             health_check_interval_ms: 2000,
             upstream_timeout_secs: 15,
             cookie_secure: None,
@@ -167,13 +174,16 @@ impl GatewayState {
     }
 }
 
-/// `GET /health/ready`: each service's upstreams, their state, breaker and last error.
-/// 200 with `status` `ok` (every service can be reached) or `degraded` (some cannot: only
-/// their routes fail); 503 `unavailable` when none can, and 503 `draining` while shutting down.
-async fn ready(
-    axum::extract::State(state): axum::extract::State<GatewayState>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
+/// The readiness of the whole shop: `ok` (every service can be reached), `degraded` (some
+/// cannot: only their routes fail; still 200), 503 `unavailable` (none can) or 503 `draining`
+/// (shutting down); and each service with whether it is available and its upstreams.
+fn readiness(
+    state: &GatewayState,
+) -> (
+    axum::http::StatusCode,
+    &'static str,
+    Vec<(&'static str, bool, Vec<upstream::MemberReport>)>,
+) {
     let services: Vec<(&str, bool, Vec<upstream::MemberReport>)> = [&state.auth, &state.orders]
         .iter()
         .map(|p| (p.service.name(), p.any_available(), p.report()))
@@ -190,6 +200,39 @@ async fn ready(
         0 => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         _ => (axum::http::StatusCode::OK, "degraded"),
     };
+    (code, status, services)
+}
+
+/// `GET /health/ready` on the public port: `{status, services: {auth: {available}, orders:
+/// {available}}}` (what the app's banner needs, nothing about the machines behind).
+async fn ready(
+    axum::extract::State(state): axum::extract::State<GatewayState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (code, status, services) = readiness(&state);
+    let services: serde_json::Map<String, serde_json::Value> = services
+        .into_iter()
+        .map(|(name, available, _)| {
+            (
+                name.to_owned(),
+                serde_json::json!({ "available": available }),
+            )
+        })
+        .collect();
+    (
+        code,
+        axum::Json(serde_json::json!({ "status": status, "services": services })),
+    )
+        .into_response()
+}
+
+/// `GET /health/ready` on the admin listener: also each service's upstreams, their state,
+/// breaker, last error and requests sent.
+async fn ready_detailed(
+    axum::extract::State(state): axum::extract::State<GatewayState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (code, status, services) = readiness(&state);
     let services: serde_json::Map<String, serde_json::Value> = services
         .into_iter()
         .map(|(name, available, upstreams)| {
@@ -204,6 +247,19 @@ async fn ready(
         axum::Json(serde_json::json!({ "status": status, "services": services })),
     )
         .into_response()
+}
+
+/// The admin listener's routes: `/metrics`, the detailed `/health/ready`, `/health/live`.
+fn admin_router(state: GatewayState) -> Router {
+    let routes = Router::new()
+        .route("/health/ready", axum::routing::get(ready_detailed))
+        .route(
+            "/health/live",
+            axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .fallback(shop_common::problem::not_found)
+        .with_state(state);
+    shop_common::telemetry::layer(routes, "gateway-admin")
 }
 
 /// The gateway's routes: `/api/*`, health, and the site.
@@ -276,13 +332,15 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
-    shop_common::telemetry::layer(routes, "gateway")
+    shop_common::telemetry::instrument(routes, "gateway")
 }
 
 /// A running stack: the gateway and the services it embeds.
 pub struct RunningStack {
     /// The gateway's address.
     pub addr: SocketAddr,
+    /// The admin listener's address (metrics, detailed readiness).
+    pub admin_addr: SocketAddr,
     /// Base URLs of the auth services in use.
     pub auth_upstreams: Vec<String>,
     /// Base URLs of the orders services in use.
@@ -429,6 +487,10 @@ pub async fn start(
         async move { verifier.prefetch().await }
     });
     let addr = listener.local_addr()?;
+    let admin = shop_common::serve::bind(&config.gateway.admin_addr)
+        .await
+        .context("admin listener")?;
+    let admin_addr = admin.local_addr()?;
     let interval = Duration::from_millis(config.gateway.health_check_interval_ms.max(50));
     for pool in [state.auth.clone(), state.orders.clone()] {
         tokio::spawn(upstream::check_forever(
@@ -440,6 +502,7 @@ pub async fn start(
     }
     tracing::info!(
         %addr,
+        %admin_addr,
         auth = %auth_upstreams.join(","),
         orders = %orders_upstreams.join(","),
         dev_mode = config.shared.dev_mode,
@@ -456,6 +519,7 @@ pub async fn start(
             }
         }
     });
+    spawn_server(&mut tasks, admin, admin_router(state.clone()), &shutdown);
     spawn_server(
         &mut tasks,
         listener,
@@ -464,6 +528,7 @@ pub async fn start(
     );
     Ok(RunningStack {
         addr,
+        admin_addr,
         auth_upstreams,
         orders_upstreams,
         tasks,

@@ -22,6 +22,7 @@ fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, Strin
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
         .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
+        .env("SHOP_ADMIN_ADDR", "127.0.0.1:0")
         .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
         .env("SHOP_PAYMENT_LATENCY_MS", "0")
         .envs(env.iter().copied())

@@ -248,6 +248,15 @@ async fn readiness_reports_each_upstream_and_a_dead_one_degrades_only_its_servic
     assert_eq!(app.get("/health/live").await.status(), StatusCode::OK);
     let r = app.get("/health/ready").await;
     assert_eq!(r.status(), StatusCode::OK);
+    let public: Value = r.json().await.unwrap();
+    assert_eq!(public["status"], "ok");
+    // The public answer names no machine; the detailed report is on the admin listener.
+    assert_eq!(
+        public,
+        json!({"status": "ok", "services": {"auth": {"available": true}, "orders": {"available": true}}})
+    );
+    let r = app.admin_get("/health/ready").await;
+    assert_eq!(r.status(), StatusCode::OK);
     let ready: Value = r.json().await.unwrap();
     assert_eq!(ready["status"], "ok");
     assert_eq!(
@@ -261,7 +270,12 @@ async fn readiness_reports_each_upstream_and_a_dead_one_degrades_only_its_servic
     })
     .await;
     let report = support::poll(|| async {
-        let r: Value = degraded.get("/health/ready").await.json().await.unwrap();
+        let r: Value = degraded
+            .admin_get("/health/ready")
+            .await
+            .json()
+            .await
+            .unwrap();
         (r["status"] == "degraded").then_some(r)
     })
     .await;
@@ -547,12 +561,19 @@ async fn wrong_methods_are_405_problems_and_unknown_api_paths_404_problems() {
     for (method, path) in [
         (Method::POST, "/health/live"),
         (Method::POST, "/health/ready"),
-        (Method::DELETE, "/metrics"),
         (Method::POST, "/api/openapi.json"),
     ] {
         let r = app.request(method, path).send().await.unwrap();
         assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     }
+    let admin = app.admin.clone().unwrap();
+    let r = app
+        .client
+        .delete(format!("{admin}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     assert_problem(app.get("/api/").await, StatusCode::NOT_FOUND, "not_found").await;
 }
 
@@ -670,4 +691,27 @@ async fn the_feed_of_ended_sessions_needs_the_internal_token() {
         .await
         .unwrap();
     assert!(!r.text().await.unwrap().contains("keep_secs"));
+}
+
+#[tokio::test]
+async fn metrics_and_the_detailed_readiness_report_are_only_on_the_admin_listener() {
+    let app = spawn_stack(|_| {}).await;
+    // (The public port answers with the app's page, as for any unknown client route.)
+    let r = app.get("/metrics").await;
+    assert!(!r.text().await.unwrap().contains("http_requests_total"));
+    let public = app.get("/health/ready").await.text().await.unwrap();
+    assert!(
+        !public.contains("127.0.0.1") && !public.contains("upstreams"),
+        "{public}"
+    );
+    let r = app.admin_get("/metrics").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("http_requests_total"));
+    let detailed = app.admin_get("/health/ready").await.text().await.unwrap();
+    assert!(
+        detailed.contains("upstreams") && detailed.contains("127.0.0.1"),
+        "{detailed}"
+    );
+    // The admin listener is on loopback unless told otherwise.
+    assert!(app.admin.as_ref().unwrap().starts_with("http://127.0.0.1:"));
 }

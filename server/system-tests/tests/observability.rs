@@ -99,7 +99,7 @@ async fn every_process_serves_prometheus_metrics() {
     let app = spawn_stack(|_| {}).await;
     let t = app.signed_up("sam").await.access_token;
     app.buy(&t, "k", 1, 1).await;
-    let r = app.get("/metrics").await;
+    let r = app.admin_get("/metrics").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -184,7 +184,7 @@ async fn invented_methods_share_one_metric_series() {
         let method = reqwest::Method::from_bytes(format!("ZZ{i}").as_bytes()).unwrap();
         app.request(method, "/api/products").send().await.unwrap();
     }
-    let scrape = parse(&app.get("/metrics").await.text().await.unwrap());
+    let scrape = parse(&app.admin_get("/metrics").await.text().await.unwrap());
     assert!(has(&scrape, "http_requests_total", ("method", "OTHER")));
     let invented: Vec<_> = scrape
         .iter()
@@ -194,7 +194,7 @@ async fn invented_methods_share_one_metric_series() {
     // Routes are templates, never the raw path a client chose.
     app.get("/api/products/123456789").await;
     app.get("/no/such/page/987654321").await;
-    let scrape = parse(&app.get("/metrics").await.text().await.unwrap());
+    let scrape = parse(&app.admin_get("/metrics").await.text().await.unwrap());
     let raw: Vec<_> = scrape
         .iter()
         .filter(|(_, labels, _)| {

@@ -42,7 +42,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/admin/orders"),
     ("get", "/health/live"),
     ("get", "/health/ready"),
-    ("get", "/metrics"),
     ("get", "/api/openapi.json"),
 ];
 

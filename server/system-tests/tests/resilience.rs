@@ -98,7 +98,7 @@ async fn two_orders_upstreams_share_the_load_and_one_dies_without_a_failed_get()
         let r = app.get("/api/products?per_page=2").await;
         assert_eq!(r.status(), StatusCode::OK, "request {i}");
     }
-    let ready: Value = app.get("/health/ready").await.json().await.unwrap();
+    let ready: Value = app.admin_get("/health/ready").await.json().await.unwrap();
     let upstreams = ready["services"]["orders"]["upstreams"].as_array().unwrap();
     assert!(
         upstreams

@@ -22,6 +22,9 @@ pub struct TestApp {
     pub signer: SigningKey,
     /// For a whole stack: the base URLs of its auth and orders services, reached directly.
     pub services: Option<(String, String)>,
+    /// For a whole stack: the base URL of the gateway's admin listener (metrics, detailed
+    /// readiness).
+    pub admin: Option<String>,
     shutdown: CancellationToken,
 }
 
@@ -126,6 +129,7 @@ async fn serve(app: axum::Router, dir: Arc<TempDir>, shutdown: CancellationToken
         client: client(),
         signer: dev_signer(dir.path()),
         services: None,
+        admin: None,
         dir,
         shutdown,
     }
@@ -159,12 +163,14 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
         stack.auth_upstreams[0].clone(),
         stack.orders_upstreams[0].clone(),
     ));
+    let admin = Some(format!("http://{}", stack.admin_addr));
     tokio::spawn(stack.wait());
     TestApp {
         base,
         client: client(),
         signer: dev_signer(dir.path()),
         services,
+        admin,
         dir,
         shutdown,
     }
@@ -173,6 +179,16 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
 impl TestApp {
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    /// `GET path` on the gateway's admin listener (a whole stack only).
+    pub async fn admin_get(&self, path: &str) -> Response {
+        let admin = self.admin.as_ref().expect("a whole stack");
+        self.client
+            .get(format!("{admin}{path}"))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Response {
