@@ -124,6 +124,8 @@ pub struct AppState {
     pub(crate) payments: Arc<PaymentProvider>,
     /// Ids of orders whose status changed, for the live feeds.
     pub(crate) events: tokio::sync::broadcast::Sender<i64>,
+    /// Open event streams per user, at most [`orders::MAX_STREAMS_PER_USER`] each.
+    pub(crate) streams: orders::StreamCounts,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<Verifier> {
@@ -219,6 +221,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         verifier,
         payments,
         events,
+        streams: orders::StreamCounts::default(),
     })
 }
 

@@ -715,3 +715,24 @@ async fn metrics_and_the_detailed_readiness_report_are_only_on_the_admin_listene
     // The admin listener is on loopback unless told otherwise.
     assert!(app.admin.as_ref().unwrap().starts_with("http://127.0.0.1:"));
 }
+
+#[tokio::test]
+async fn an_event_stream_ends_when_its_session_ends() {
+    let app = spawn_stack(|_| {}).await;
+    let tokens = app.signed_up("wanda").await;
+    let t = tokens.access_token.clone();
+    let order = app.buy(&t, "k", 1, 1).await;
+    let mut stream = app
+        .get_as(&t, &format!("/api/orders/{}/events", order["id"]))
+        .await
+        .bytes_stream();
+    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    let r = app
+        .post_json(
+            "/api/auth/logout",
+            &json!({"refresh_token": tokens.refresh_token.unwrap()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    support::wait_for_end(&mut stream).await;
+}

@@ -427,3 +427,58 @@ async fn another_users_order_is_404() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_event_stream_ends_when_its_access_token_expires() {
+    let app = support::spawn_orders(1.0).await;
+    let order = app.buy(&app.token_for(7), "k", 1, 1).await;
+    let short = app
+        .signer
+        .issue(
+            7,
+            "user7",
+            api_types::auth::Role::Customer,
+            "short-session",
+            std::time::Duration::from_secs(2),
+        )
+        .unwrap();
+    let mut stream = app
+        .get_as(&short, &format!("/api/orders/{}/events", order["id"]))
+        .await
+        .bytes_stream();
+    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    // The client reconnects with a fresh token; this stream does not outlive its token.
+    support::wait_for_end(&mut stream).await;
+}
+
+#[tokio::test]
+async fn a_user_holds_at_most_eight_event_streams() {
+    let app = support::spawn_orders(1.0).await;
+    let t = app.token_for(8);
+    let order = app.buy(&t, "k", 1, 1).await;
+    let path = format!("/api/orders/{}/events", order["id"]);
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let r = app.get_as(&t, &path).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        open.push(r);
+    }
+    assert_problem(
+        app.get_as(&t, &path).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_streams",
+    )
+    .await;
+    // Another user is not affected; a closed stream frees its slot.
+    let other = app.token_for(9);
+    let theirs = app.buy(&other, "k", 1, 1).await;
+    let r = app
+        .get_as(&other, &format!("/api/orders/{}/events", theirs["id"]))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    drop(open.pop());
+    support::poll(|| async {
+        (app.get_as(&t, &path).await.status() == StatusCode::OK).then_some(())
+    })
+    .await;
+}

@@ -414,3 +414,19 @@ pub async fn raw_request(
         .to_owned();
     (status, body)
 }
+
+/// Reads `stream` until it ends; fails after 15 s.
+pub async fn wait_for_end(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+) {
+    let read = async {
+        while let Some(chunk) = futures::StreamExt::next(stream).await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(15), read)
+        .await
+        .expect("the stream ends in time");
+}
