@@ -26,3 +26,20 @@ test('a payment provider outage says payments are unavailable and changes nothin
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
   await expect(page.getByRole('link', { name })).toBeVisible();
 });
+
+test('pressing pay three times in one tick makes one order', async ({ page }) => {
+  const base = shop('SHOP_URL');
+  await register(page, base, uniqueName('triple'));
+  await addFirstProduct(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cart' }).click();
+  await page.getByRole('link', { name: 'Proceed to checkout' }).click();
+  // As a script would: three clicks before the page can disable the button.
+  await page.getByRole('button', { name: 'Pay now' }).evaluate((button: HTMLButtonElement) => {
+    button.click();
+    button.click();
+    button.click();
+  });
+  await expect(page.getByRole('heading', { name: 'Payment successful' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
+  await expect(page.getByRole('list', { name: 'Orders' }).getByRole('listitem')).toHaveCount(1);
+});

@@ -9,8 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-/// A fresh idempotency key: one per checkout attempt, kept across the automatic retry.
-/// 128 random bits from `crypto.getRandomValues`, in hex (available on plain HTTP too).
+/// A fresh idempotency key: 128 random bits from `crypto.getRandomValues`, in hex (available
+/// on plain HTTP too). One belongs to a checkout attempt of the cart on screen, not to a click:
+/// every press of "Pay now" (and the automatic retry) sends the same key until the attempt has
+/// failed, so any number of submissions of one cart make one order.
 fn new_key() -> String {
     let mut bytes = [0u8; 16];
     if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
@@ -48,8 +50,15 @@ fn CheckoutView() -> impl IntoView {
         ))
     });
 
+    // The current attempt's key; a new one only after an attempt failed (declined, payments
+    // unavailable, an error), when "Try again" is a new attempt.
+    let attempt = StoredValue::new(new_key());
     let pay = move |_| {
-        let key = new_key();
+        // A second click in the same tick, before the button is disabled, sends nothing.
+        if paying.get_untracked() {
+            return;
+        }
+        let key = attempt.get_value();
         paying.set(true);
         outcome.set(None);
         spawn_local(async move {
@@ -61,7 +70,10 @@ fn CheckoutView() -> impl IntoView {
                 .await;
             outcome.set(Some(match result {
                 Ok(order) => Outcome::Paid(order),
-                Err(e) => Outcome::Failed(e),
+                Err(e) => {
+                    attempt.set_value(new_key());
+                    Outcome::Failed(e)
+                }
             }));
             paying.set(false);
         });
