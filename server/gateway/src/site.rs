@@ -59,17 +59,24 @@ fn looks_like_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
+/// The shell as HTML, rendered once. Plain `to_html`, not Leptos's streaming renderer: that
+/// one appends inline `<script>`s for server resources, which a client-side app has none of
+/// and which the Content-Security-Policy (rightly) blocks.
+fn shell_html(options: LeptosOptions) -> String {
+    Owner::new().with(|| shell(options).to_html())
+}
+
 /// Serves files under `options.site_root`, else the shell (200) for client routes, else 404.
 pub(crate) fn service(options: LeptosOptions) -> ServeDir<MethodRouter> {
     let root = options.site_root.to_string();
-    let render = leptos_axum::render_app_to_stream(move || shell(options.clone()));
+    let html: std::sync::Arc<str> = shell_html(options).into();
     let index = move |req: Request| {
-        let render = render.clone();
+        let html = html.clone();
         async move {
             if looks_like_file(req.uri().path()) {
                 shop_common::problem::not_found().await
             } else {
-                let r: Response = render(req).await.into_response();
+                let r: Response = axum::response::Html(html.to_string()).into_response();
                 r
             }
         }
@@ -80,6 +87,22 @@ pub(crate) fn service(options: LeptosOptions) -> ServeDir<MethodRouter> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shell_has_no_inline_script() {
+        let html = shell_html(LeptosOptions::builder().output_name("shop").build());
+        assert!(
+            html.contains(r#"<script type="module" src="/boot.js"></script>"#),
+            "{html}"
+        );
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(
+            scripts
+                .iter()
+                .all(|s| s.split('>').next().unwrap_or("").contains("src=")),
+            "{html}"
+        );
+    }
 
     #[test]
     fn paths_with_an_extension_are_files() {

@@ -235,6 +235,13 @@ async fn the_app_shell_is_served_for_client_routes_and_missing_files_are_404() {
             html.contains("/pkg/shop.js") && html.contains("/pkg/shop.css"),
             "{html}"
         );
+        // No inline script, which the Content-Security-Policy would block (and log).
+        let inline = html
+            .split("<script")
+            .skip(1)
+            .filter(|tag| !tag.split('>').next().unwrap_or("").contains("src="))
+            .count();
+        assert_eq!(inline, 0, "{html}");
     }
     assert_eq!(
         app.get("/pkg/missing.wasm").await.status(),
