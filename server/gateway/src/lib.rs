@@ -160,6 +160,8 @@ pub(crate) struct GatewayState {
     /// Longest wait for an upstream's headers, and then for its body (event streams excepted).
     pub(crate) upstream_timeout: Duration,
     pub(crate) limits: Arc<protect::RateLimits>,
+    /// The methods of each API path, from the OpenAPI document.
+    pub(crate) methods: Arc<routes::MethodTable>,
     /// The ended sessions (also consulted by `verifier`), read again after requests that end
     /// sessions.
     pub(crate) revocations: Arc<shop_common::revocations::Revocations>,
@@ -479,6 +481,7 @@ pub async fn start(
             config.gateway.trusted_proxies.clone(),
         )),
         revocations: revocations.clone(),
+        methods: Arc::new(routes::MethodTable::from_openapi(&docs::document())),
     };
     revocations.poll().await;
     // Fetch auth's keys now, without holding up the start when auth is not reachable yet.

@@ -98,6 +98,11 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     let Some((service, access)) = routes::route(req.method(), &path) else {
         return shop_common::problem::not_found().await;
     };
+    if let Some(allowed) = state.methods.allowed(&path) {
+        if !allowed.contains(req.method()) {
+            return method_not_allowed(allowed);
+        }
+    }
     let (parts, body) = req.into_parts();
     let peer = parts
         .extensions
@@ -356,6 +361,20 @@ fn service_unavailable(service: Service) -> Response {
     let secs = crate::upstream::OPEN_FOR.as_secs().max(1).to_string();
     if let Ok(v) = HeaderValue::from_str(&secs) {
         r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// 405 `method_not_allowed` with `Allow` (RFC 9110 §15.5.6).
+fn method_not_allowed(allowed: &[Method]) -> Response {
+    let mut r = problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This method is not allowed on this resource.".to_owned(),
+    );
+    let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    if let Ok(v) = HeaderValue::from_str(&list.join(", ")) {
+        r.headers_mut().insert(header::ALLOW, v);
     }
     r
 }

@@ -101,6 +101,57 @@ pub fn check_path(path: &str) -> Result<(), UnsafePath> {
     Ok(())
 }
 
+/// The methods each API path template allows, read from the OpenAPI document (the one place
+/// the services' routes are listed), so that a method no route has is a 405 at the gateway,
+/// not a 401 for want of a token it would never need.
+#[derive(Debug, Clone, Default)]
+pub struct MethodTable(Vec<(Vec<String>, Vec<Method>)>);
+
+impl MethodTable {
+    /// The `/api` paths of `document` and their methods (HEAD wherever GET is).
+    pub fn from_openapi(document: &utoipa::openapi::OpenApi) -> Self {
+        let table = document
+            .paths
+            .paths
+            .iter()
+            .filter(|(template, _)| template.starts_with("/api/"))
+            .map(|(template, item)| {
+                let mut methods = Vec::new();
+                for (op, method) in [
+                    (&item.get, Method::GET),
+                    (&item.put, Method::PUT),
+                    (&item.post, Method::POST),
+                    (&item.delete, Method::DELETE),
+                    (&item.patch, Method::PATCH),
+                ] {
+                    if op.is_some() {
+                        methods.push(method);
+                    }
+                }
+                if item.get.is_some() {
+                    methods.push(Method::HEAD);
+                }
+                (template.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect();
+        Self(table)
+    }
+
+    /// The methods `path` allows, when it matches a template (`{param}` matches one segment).
+    pub fn allowed(&self, path: &str) -> Option<&[Method]> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| {
+                        t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                    })
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
 /// The service and access rule for `method` on `path`, or `None` for no route (404).
 ///
 /// - `/api/auth/{register,login,refresh,logout,jwks,validate}`: auth, public; other `/api/auth/*`: auth, Bearer.
@@ -129,6 +180,18 @@ pub fn route(method: &Method, path: &str) -> Option<(Service, Access)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_method_table_follows_the_document() {
+        let table = MethodTable::from_openapi(&crate::docs::document());
+        let products = table.allowed("/api/products").unwrap();
+        assert!(products.contains(&Method::GET) && products.contains(&Method::POST));
+        assert!(!products.contains(&Method::PUT));
+        let one = table.allowed("/api/products/12").unwrap();
+        assert!(one.contains(&Method::PATCH) && one.contains(&Method::HEAD));
+        assert!(table.allowed("/api/categories").unwrap() == [Method::GET, Method::HEAD]);
+        assert!(table.allowed("/api/nothing").is_none());
+    }
 
     #[test]
     fn paths_an_upstream_could_read_differently_are_refused() {

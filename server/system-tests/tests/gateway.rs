@@ -573,6 +573,21 @@ async fn wrong_methods_are_405_problems_and_unknown_api_paths_404_problems() {
         let r = app.request(method, path).send().await.unwrap();
         assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     }
+    // A method no route has is a 405 with `Allow`, not a 401 for want of a token.
+    for (method, path) in [
+        (Method::PUT, "/api/products"),
+        (Method::DELETE, "/api/categories"),
+        (Method::PUT, "/api/products/1"),
+        (Method::POST, "/api/cart"),
+        (Method::from_bytes(b"TRACE").unwrap(), "/api/orders"),
+    ] {
+        let r = app.request(method, path).send().await.unwrap();
+        assert!(
+            r.headers()["allow"].to_str().unwrap().contains("GET"),
+            "{path}"
+        );
+        assert_problem(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    }
     let admin = app.admin.clone().unwrap();
     let r = app
         .client
