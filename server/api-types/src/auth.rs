@@ -7,9 +7,27 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[\\t\\n\\f\\r ]*[A-Za-z0-9][A-Za-z0-9_.-]{2,31}[\\t\\n\\f\\r ]*$",
+            example = "alice"
+        )
+    )]
     pub username: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 8, max_length = 128, example = "correct horse battery")
+    )]
     pub password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = "^[\\t\\n\\f\\r ]*([^\\s@]+@[^\\s@.][^\\s@]*\\.[^\\s@]*[^\\s@.])?[\\t\\n\\f\\r ]*$"
+        )
+    )]
     pub email: Option<String>,
 }
 
@@ -39,6 +57,7 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -120,9 +139,27 @@ pub struct UserPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[\\t\\n\\f\\r ]*[A-Za-z0-9][A-Za-z0-9_.-]{2,31}[\\t\\n\\f\\r ]*$",
+            example = "alice"
+        )
+    )]
     pub username: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 8, max_length = 128, example = "correct horse battery")
+    )]
     pub password: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = "^[\\t\\n\\f\\r ]*([^\\s@]+@[^\\s@.][^\\s@]*\\.[^\\s@]*[^\\s@.])?[\\t\\n\\f\\r ]*$"
+        )
+    )]
     pub email: Option<String>,
     /// Default `customer`.
     #[serde(default)]

@@ -11,5 +11,6 @@ pub mod health;
 pub mod orders;
 mod problem;
 pub mod validate;
+pub mod whole;
 
 pub use problem::Problem;

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetQuantity {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
+    #[serde(deserialize_with = "crate::whole::number")]
     pub quantity: i64,
 }
 
@@ -38,7 +40,10 @@ pub struct Cart {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderLineRequest {
+    #[serde(deserialize_with = "crate::whole::number")]
     pub product_id: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
+    #[serde(deserialize_with = "crate::whole::number")]
     pub quantity: i64,
 }
 
@@ -47,7 +52,9 @@ pub struct OrderLineRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrderRequest {
+    /// The lines to buy (at least one); absent or `null`: the cart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub items: Option<Vec<OrderLineRequest>>,
 }
 

@@ -19,6 +19,13 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// `raw` without leading and trailing ASCII whitespace (space, tab, line feed, form feed,
+/// carriage return): the whitespace the OpenAPI document's patterns allow around usernames and
+/// e-mail addresses.
+fn trim_ascii(raw: &str) -> &str {
+    raw.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
 fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
     Invalid {
         field,
@@ -40,7 +47,7 @@ impl Username {
     /// # Errors
     /// [`Invalid`] naming `username` when the rules above are not met.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let s = raw.trim().to_lowercase();
+        let s = trim_ascii(raw).to_lowercase();
         let len = s.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(invalid(
@@ -126,8 +133,8 @@ impl Email {
     /// # Errors
     /// [`Invalid`] naming `email`.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let s = raw.trim();
-        let ok = s.len() <= Self::MAX_LEN
+        let s = trim_ascii(raw);
+        let ok = s.chars().count() <= Self::MAX_LEN
             && !s.chars().any(char::is_whitespace)
             && matches!(s.split_once('@'), Some((local, domain))
                 if !local.is_empty() && !domain.contains('@')

@@ -3,16 +3,13 @@
 //! their sessions at once.
 
 use crate::error::AuthError;
-use crate::http::{create_user, parse_account, unix_now};
+use crate::http::{create_user, parse_account, require_live, unix_now};
 use crate::{store, AppState};
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
-use api_types::catalog::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
-use api_types::validate::Invalid;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shop_common::extract::{Json, Path, Query};
-use shop_common::token::Identity;
+use shop_common::extract::{Admin, Json, Path, Query};
 use shop_common::ApiError;
 
 const PROBLEM: &str = "application/problem+json";
@@ -22,7 +19,11 @@ const PROBLEM: &str = "application/problem+json";
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UserQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
 }
 
@@ -35,29 +36,17 @@ pub(crate) struct UserQuery {
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn list_users(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Query(q): Query<UserQuery>,
 ) -> Result<Json<UserPage>, AuthError> {
-    identity.require_admin()?;
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page == 0 || !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::from(Invalid {
-            field: "page",
-            reason: format!("page from 1, per_page from 1 to {MAX_PER_PAGE}"),
-        })
-        .into());
-    }
-    let (items, total) = store::users_page(
-        &state.db,
-        i64::from(per_page),
-        i64::from(page - 1) * i64::from(per_page),
-    )
-    .await?;
+    // The session must be live: a demoted or disabled admin's token stops here at once.
+    require_live(&state, &identity).await?;
+    let paging = shop_common::paging::Paging::new(q.page, q.per_page).map_err(ApiError::from)?;
+    let (items, total) = store::users_page(&state.db, paging.limit(), paging.offset()).await?;
     Ok(Json(UserPage {
         items,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
         total: total.max(0) as u64,
     }))
 }
@@ -72,10 +61,11 @@ pub(crate) async fn list_users(
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Json(body): Json<NewUser>,
 ) -> Result<(StatusCode, Json<User>), AuthError> {
-    identity.require_admin()?;
+    // The session must be live: a demoted or disabled admin's token stops here at once.
+    require_live(&state, &identity).await?;
     let (username, password, email) =
         parse_account(&body.username, &body.password, body.email.as_deref())?;
     let role = body.role.unwrap_or(Role::Customer);
@@ -97,10 +87,11 @@ pub(crate) async fn create(
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_user(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Path(id): Path<i64>,
 ) -> Result<Json<User>, AuthError> {
-    identity.require_admin()?;
+    // The session must be live: a demoted or disabled admin's token stops here at once.
+    require_live(&state, &identity).await?;
     store::user_by_id(&state.db, id)
         .await?
         .map(Json)
@@ -151,11 +142,12 @@ fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) ->
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn patch_user(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Path(id): Path<i64>,
     Json(body): Json<UserPatch>,
 ) -> Result<Json<User>, AuthError> {
-    identity.require_admin()?;
+    // The session must be live: a demoted or disabled admin's token stops here at once.
+    require_live(&state, &identity).await?;
     let mut tx = state.db.begin().await?;
     let user = user_keeping_an_admin(&mut tx, id, body.role, body.disabled).await?;
     sqlx::query(
@@ -193,10 +185,11 @@ pub(crate) async fn patch_user(
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn delete_user(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AuthError> {
-    identity.require_admin()?;
+    // The session must be live: a demoted or disabled admin's token stops here at once.
+    require_live(&state, &identity).await?;
     let mut tx = state.db.begin().await?;
     user_keeping_an_admin(&mut tx, id, None, Some(true)).await?;
     // The sessions end in the same transaction, so the revocation feed names them.

@@ -202,7 +202,7 @@ pub(crate) fn parse_account(
     let username = Username::parse(username)?;
     let password = NewPassword::parse(password)?;
     not_common(&password)?;
-    let email = match email.map(str::trim) {
+    let email = match email.map(|e| e.trim_matches(|c: char| c.is_ascii_whitespace())) {
         None | Some("") => None,
         Some(raw) => Some(Email::parse(raw)?),
     };
@@ -405,7 +405,8 @@ pub(crate) async fn me(
 
 /// Refuses an access token whose session has ended (logout, logout-all, password change,
 /// revoked by the user): the auth service knows at once; the gateway within its poll interval.
-async fn require_live(state: &AppState, identity: &Identity) -> Result<(), AuthError> {
+/// 401 unless the token's session is live (not ended by logout, a password change or an admin).
+pub(crate) async fn require_live(state: &AppState, identity: &Identity) -> Result<(), AuthError> {
     if store::session_is_live(&state.db, &identity.session_id).await? {
         Ok(())
     } else {
@@ -502,7 +503,7 @@ pub(crate) async fn jwks(State(state): State<AppState>) -> axum::response::Respo
         .into_response()
 }
 
-#[utoipa::path(post, path = "/api/auth/validate", tag = "auth", security(("bearer_auth" = [])), responses(
+#[utoipa::path(post, path = "/api/auth/validate", tag = "auth", security((), ("bearer_auth" = [])), responses(
     (status = 200, description = "`{active: true, user_id, username, role, session_id}` for an access token that is valid and whose session is live, else `{active: false}` (RFC 7662 style)"),
 ))]
 #[tracing::instrument(skip_all)]

@@ -9,6 +9,7 @@ pub mod health;
 pub mod internal;
 pub mod jwks;
 pub mod metrics;
+pub mod paging;
 pub mod problem;
 pub mod revocations;
 pub mod secret_file;

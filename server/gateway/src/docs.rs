@@ -2,7 +2,13 @@
 //! the auth and orders services' paths, served at `GET /api/openapi.json` and rendered by the
 //! page `/api-docs/` (Swagger UI, shipped in `public/api-docs`, no CDN).
 
+use utoipa::openapi::content::Content;
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::path::ParameterIn;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 /// `GET /health/live`: the process answers.
@@ -68,5 +74,111 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = GatewayDoc::openapi();
     doc.merge(shop_auth::openapi());
     doc.merge(shop_orders::openapi());
+    complete_responses(&mut doc);
     doc
+}
+
+/// A problem response: `application/problem+json` with the `Problem` schema.
+fn problem_response(description: &str, headers: &[(&str, &str)]) -> Response {
+    let mut r = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        Content::new(Some(Ref::from_schema_name("Problem"))),
+    );
+    for (name, about) in headers {
+        r = r.header(*name, header(about));
+    }
+    r.build()
+}
+
+fn header(description: &str) -> Header {
+    HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(description))
+        .build()
+}
+
+const RETRY_AFTER: (&str, &str) = ("Retry-After", "Seconds to wait before trying again");
+
+/// Adds, in one place, the answers every operation of a kind can give, so that no handler
+/// repeats them and none is forgotten (RFC 9457 problems with their `code`):
+/// - every `/api` operation: 400 `unsafe_path`, 429 `rate_limited` and 503
+///   `service_unavailable` (with `Retry-After`);
+/// - with a request body: 400 `malformed_json`, 413 `payload_too_large`, 415
+///   `unsupported_media_type`, 422 `invalid_body`;
+/// - with query parameters: 400 `invalid_query`, 422 `validation_failed`;
+/// - with path parameters: 404 `not_found` (also for an id that is not a number);
+/// - with a bearer token: 401 `unauthorized` with `WWW-Authenticate`, 503 `keys_unavailable`.
+fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+            let has_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+            let has_body = op.request_body.is_some();
+            let bearer = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut add = |status: &str, description: &str, headers: &[(&str, &str)]| {
+                let responses = &mut op.responses.responses;
+                match responses.get_mut(status) {
+                    Some(RefOr::T(existing)) => {
+                        for (name, about) in headers {
+                            existing
+                                .headers
+                                .entry((*name).to_owned())
+                                .or_insert_with(|| header(about));
+                        }
+                    }
+                    Some(RefOr::Ref(_)) => {}
+                    None => {
+                        responses.insert(
+                            status.to_owned(),
+                            RefOr::T(problem_response(description, headers)),
+                        );
+                    }
+                }
+            };
+            add("400", "`unsafe_path`: a path with dot segments, encoded separators, `;` or `//`; `malformed_json`; `invalid_query`", &[]);
+            add(
+                "429",
+                "`rate_limited` (or `too_many_attempts`), with `Retry-After`",
+                &[RETRY_AFTER],
+            );
+            add("503", "`service_unavailable` (the service cannot be reached) or `keys_unavailable`, with `Retry-After`", &[RETRY_AFTER]);
+            if has_body {
+                add(
+                    "413",
+                    "`payload_too_large`: bodies are limited to 1 MiB",
+                    &[],
+                );
+                add("415", "`unsupported_media_type`: the body must be sent as `Content-Type: application/json`", &[]);
+                add("422", "`invalid_body` (not a JSON object, or wrong fields or types) or `validation_failed`", &[]);
+            }
+            if has_query {
+                add(
+                    "422",
+                    "`validation_failed`: a query value out of its range",
+                    &[],
+                );
+            }
+            if has_path {
+                add("404", "`not_found`", &[]);
+            }
+            if bearer {
+                add(
+                    "401",
+                    "`unauthorized`: no valid access token, or its session has ended",
+                    &[("WWW-Authenticate", "`Bearer realm=\"shop\"` (RFC 6750 §3)")],
+                );
+            }
+        }
+    }
 }

@@ -1,15 +1,14 @@
 //! The catalog: products and categories. Reading is public; changing needs an admin token.
 
 use crate::error::OrdersError;
-use crate::paging::Paging;
 use crate::AppState;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch, ProductSort};
 use api_types::validate::{text, Cents, Invalid, Stock};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shop_common::extract::{Json, Path, Query};
-use shop_common::token::Identity;
+use shop_common::extract::{Admin, Json, Path, Query};
+use shop_common::paging::Paging;
 use shop_common::ApiError;
 use sqlx::{Row, SqliteExecutor};
 
@@ -21,10 +20,15 @@ const MAX_QUERY_CHARS: usize = 100;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProductQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
     category: Option<String>,
-    /// Text searched in names and descriptions.
+    /// Text searched in names and descriptions: at most 100 characters, no control characters.
+    #[param(max_length = 100, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     q: Option<String>,
     #[serde(default)]
     sort: ProductSort,
@@ -140,10 +144,9 @@ pub(crate) async fn list_products(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn admin_list_products(
     State(state): State<AppState>,
-    identity: Identity,
+    _admin: Admin,
     Query(q): Query<ProductQuery>,
 ) -> Result<Json<ProductPage>, OrdersError> {
-    identity.require_admin()?;
     Ok(Json(search(&state, q, true).await?))
 }
 
@@ -193,10 +196,9 @@ const DEFAULT_IMAGE: &str = "/images/placeholder.svg";
 #[tracing::instrument(skip_all)]
 pub(crate) async fn create_product(
     State(state): State<AppState>,
-    identity: Identity,
+    _admin: Admin,
     Json(body): Json<NewProduct>,
 ) -> Result<(StatusCode, Json<Product>), OrdersError> {
-    identity.require_admin()?;
     let name = text("name", &body.name, 120)?;
     let description = text("description", &body.description, 2000)?;
     let price = Cents::new("price_cents", body.price_cents)?;
@@ -241,11 +243,10 @@ pub(crate) async fn create_product(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn patch_product(
     State(state): State<AppState>,
-    identity: Identity,
+    _admin: Admin,
     Path(id): Path<i64>,
     Json(body): Json<ProductPatch>,
 ) -> Result<Json<Product>, OrdersError> {
-    identity.require_admin()?;
     let name = body
         .name
         .as_deref()
@@ -292,10 +293,9 @@ pub(crate) async fn patch_product(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn delete_product(
     State(state): State<AppState>,
-    identity: Identity,
+    _admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, OrdersError> {
-    identity.require_admin()?;
     let done = sqlx::query("UPDATE products SET active = 0 WHERE id = ?")
         .bind(id)
         .execute(&state.db)

@@ -49,6 +49,36 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, OrdersError> {
         .ok_or(OrdersError::IdempotencyKeyRequired)
 }
 
+/// What the attributes cannot say about `POST /api/orders`: the body is optional (none, or no
+/// `items`, checks out the cart; `null` is not allowed) and the `Idempotency-Key` is 1 to
+/// [`MAX_IDEMPOTENCY_KEY_LEN`] visible ASCII characters.
+pub(crate) fn document_checkout(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let Some(op) = doc
+        .paths
+        .paths
+        .get_mut("/api/orders")
+        .and_then(|item| item.post.as_mut())
+    else {
+        return;
+    };
+    if let Some(body) = op.request_body.as_mut() {
+        body.required = Some(utoipa::openapi::Required::False);
+    }
+    for p in op.parameters.iter_mut().flatten() {
+        if p.name == "Idempotency-Key" {
+            p.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(MAX_IDEMPOTENCY_KEY_LEN))
+                    .pattern(Some("^[\\x21-\\x7E]+$"))
+                    .into(),
+            );
+        }
+    }
+}
+
 /// The requested lines, merged per product: `None` for an empty body (check out the cart).
 fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersError> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -102,7 +132,7 @@ fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = Option<api_types::orders::CreateOrderRequest>, params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")), security(("bearer_auth" = [])), responses((status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order), (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 401, description = "`unauthorized`: no valid access token", body = api_types::Problem, content_type = "application/problem+json"), (status = 413, description = "`payload_too_large`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`: a body without `Content-Type: application/json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock` or `idempotency_key_in_use`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order`, `unknown_product` or `idempotency_key_reused`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = api_types::orders::CreateOrderRequest, params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")), security(("bearer_auth" = [])), responses((status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order, headers(("Idempotent-Replayed" = String, description = "`true` when this answers a repeat of an earlier request with the same key"))), (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 401, description = "`unauthorized`: no valid access token", body = api_types::Problem, content_type = "application/problem+json"), (status = 413, description = "`payload_too_large`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`: a body without `Content-Type: application/json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock`, `unknown_product`, `empty_cart` or `idempotency_key_in_use`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order` or `idempotency_key_reused`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create_order(
     State(state): State<AppState>,
@@ -152,7 +182,8 @@ pub(crate) async fn create_order(
             .collect::<Result<_, OrdersError>>()?,
     };
     if lines.is_empty() {
-        return Err(OrdersError::EmptyOrder);
+        // Only a cart checkout gets here empty (`parse_body` refuses empty `items`).
+        return Err(OrdersError::EmptyCart);
     }
 
     let order_id = match reserve(&mut conn, user_id, &key, &hash, &lines).await {

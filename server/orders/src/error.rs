@@ -11,12 +11,17 @@ pub enum OrdersError {
     /// 409 `out_of_stock`: fewer units left than asked for.
     #[error("out of stock")]
     OutOfStock { product_id: i64, available: i64 },
-    /// 422 `unknown_product`: an order line names no product in the catalog.
+    /// 409 `unknown_product`: the product is not (or no longer) in the catalog: a well-formed
+    /// request that conflicts with the catalog as it is now.
     #[error("unknown product")]
     UnknownProduct { product_id: i64 },
-    /// 422 `empty_order`: nothing to check out.
+    /// 422 `empty_order`: an order body with no lines.
     #[error("empty order")]
     EmptyOrder,
+    /// 409 `empty_cart`: checking out the cart while it is empty (a valid request in the
+    /// wrong state).
+    #[error("empty cart")]
+    EmptyCart,
     /// 400 `idempotency_key_required`: `POST /api/orders` without a usable `Idempotency-Key`.
     #[error("idempotency key required")]
     IdempotencyKeyRequired,
@@ -66,13 +71,18 @@ impl IntoResponse for OrdersError {
                 format!("Only {available} left of product {product_id}."),
             ),
             OrdersError::UnknownProduct { product_id } => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::CONFLICT,
                 "unknown_product",
                 format!("Product {product_id} is not in the catalog."),
             ),
             OrdersError::EmptyOrder => problem(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "empty_order",
+                "There is nothing to order: `items` is empty.".to_owned(),
+            ),
+            OrdersError::EmptyCart => problem(
+                StatusCode::CONFLICT,
+                "empty_cart",
                 "There is nothing to order: the cart is empty.".to_owned(),
             ),
             OrdersError::IdempotencyKeyRequired => problem(

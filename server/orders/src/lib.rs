@@ -21,7 +21,6 @@ mod checkout;
 mod error;
 mod lifecycle;
 mod orders;
-mod paging;
 mod payment;
 
 use clap::Args;
@@ -252,7 +251,9 @@ struct ApiDoc;
 
 /// The orders service's part of the OpenAPI 3.1 document (paths and the schemas they use).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    <ApiDoc as utoipa::OpenApi>::openapi()
+    let mut doc = <ApiDoc as utoipa::OpenApi>::openapi();
+    checkout::document_checkout(&mut doc);
+    doc
 }
 
 /// The service's routes, with request ids and tracing.

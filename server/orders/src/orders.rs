@@ -3,14 +3,14 @@
 
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
-use crate::paging::Paging;
 use crate::AppState;
 use api_types::orders::{Order, OrderEvent, OrderItem, OrderPage, OrderStatus, StatusChange};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::StreamExt;
 use serde::Deserialize;
-use shop_common::extract::{Json, Path, Query};
+use shop_common::extract::{Admin, Json, Path, Query};
+use shop_common::paging::Paging;
 use shop_common::token::Identity;
 use shop_common::ApiError;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -127,7 +127,11 @@ async fn visible_order(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OrderQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     page: Option<u32>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
     status: Option<OrderStatus>,
 }
@@ -183,10 +187,9 @@ pub(crate) async fn list_orders(
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn admin_list_orders(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Query(q): Query<OrderQuery>,
 ) -> Result<Json<OrderPage>, OrdersError> {
-    identity.require_admin()?;
     Ok(Json(page_of(&state.db, None, q).await?))
 }
 
@@ -268,11 +271,10 @@ pub(crate) async fn cancel_order(
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn patch_status(
     State(state): State<AppState>,
-    identity: Identity,
+    Admin(identity): Admin,
     Path(id): Path<i64>,
     Json(body): Json<StatusChange>,
 ) -> Result<Json<Order>, OrdersError> {
-    identity.require_admin()?;
     Ok(Json(
         change_status(&state, id, body.status, Actor::Admin).await?,
     ))

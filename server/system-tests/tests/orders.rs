@@ -255,10 +255,11 @@ async fn checking_out_the_cart_pays_takes_stock_and_empties_the_cart() {
 async fn an_empty_cart_and_bad_order_bodies_are_4xx() {
     let app = spawn_orders(1.0).await;
     let t = app.token_for(1);
+    // A valid request in the wrong state: 409.
     assert_problem(
         app.checkout(&t, "k1", None).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "empty_order",
+        StatusCode::CONFLICT,
+        "empty_cart",
     )
     .await;
     let cases = [
@@ -271,16 +272,21 @@ async fn an_empty_cart_and_bad_order_bodies_are_4xx() {
             json!({"items": [{"product_id": 1, "quantity": 1, "unit_price_cents": 1}]}),
             "invalid_body",
         ),
-        (
-            json!({"items": [{"product_id": 9999, "quantity": 1}]}),
-            "unknown_product",
-        ),
         (json!({"items": "all"}), "invalid_body"),
     ];
     for (i, (body, code)) in cases.into_iter().enumerate() {
         let r = app.checkout(&t, &format!("bad-{i}"), Some(body)).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, code).await;
     }
+    // A product that is not (or no longer) in the catalog: the request conflicts with it.
+    let r = app
+        .checkout(
+            &t,
+            "gone",
+            Some(json!({"items": [{"product_id": 9999, "quantity": 1}]})),
+        )
+        .await;
+    assert_problem(r, StatusCode::CONFLICT, "unknown_product").await;
     let r = app
         .request(Method::POST, "/api/orders")
         .bearer_auth(&t)

@@ -3,22 +3,28 @@
 use api_types::catalog::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use api_types::validate::Invalid;
 
-/// A validated page request: `page` from 1, `per_page` from 1 to [`MAX_PER_PAGE`].
+/// Largest page number (the OpenAPI document declares `page` an int32).
+pub const MAX_PAGE: u32 = i32::MAX as u32;
+
+/// A validated page request: `page` from 1 to [`MAX_PAGE`], `per_page` from 1 to
+/// [`MAX_PER_PAGE`] (default [`DEFAULT_PER_PAGE`]).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Paging {
+pub struct Paging {
+    /// From 1.
     pub page: u32,
+    /// Items per page.
     pub per_page: u32,
 }
 
 impl Paging {
     /// # Errors
     /// [`Invalid`] naming `page` or `per_page`.
-    pub(crate) fn new(page: Option<u32>, per_page: Option<u32>) -> Result<Self, Invalid> {
+    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Result<Self, Invalid> {
         let page = page.unwrap_or(1);
-        if page == 0 {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(Invalid {
                 field: "page",
-                reason: "must be 1 or more".into(),
+                reason: format!("must be from 1 to {MAX_PAGE}"),
             });
         }
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
@@ -32,12 +38,12 @@ impl Paging {
     }
 
     /// SQL `LIMIT`.
-    pub(crate) fn limit(self) -> i64 {
+    pub fn limit(self) -> i64 {
         i64::from(self.per_page)
     }
 
     /// SQL `OFFSET`.
-    pub(crate) fn offset(self) -> i64 {
+    pub fn offset(self) -> i64 {
         i64::from(self.page - 1) * i64::from(self.per_page)
     }
 }
