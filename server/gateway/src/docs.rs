@@ -75,7 +75,44 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(shop_auth::openapi());
     doc.merge(shop_orders::openapi());
     complete_responses(&mut doc);
+    document_refresh_cookie(&mut doc);
     doc
+}
+
+/// The browser's refresh-token transport, which the gateway adds to login, refresh and logout
+/// (see [`crate::refresh_cookie`]): the `X-Refresh-Token-Transport: cookie` request header and
+/// the `Set-Cookie` it answers with.
+fn document_refresh_cookie(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Parameter, ParameterBuilder};
+    use utoipa::openapi::Required;
+    for path in ["/api/auth/login", "/api/auth/refresh", "/api/auth/logout"] {
+        let Some(op) = doc.paths.paths.get_mut(path).and_then(|i| i.post.as_mut()) else {
+            continue;
+        };
+        let transport: Parameter = ParameterBuilder::new()
+            .name("X-Refresh-Token-Transport")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "`cookie`: the refresh token travels in an HttpOnly cookie, not in the body (the \
+                 browser app); the request must then come from this site (`Origin`)",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["cookie"])),
+            ))
+            .build();
+        op.parameters.get_or_insert_with(Vec::new).push(transport);
+        for (status, response) in op.responses.responses.iter_mut() {
+            if let (true, RefOr::T(r)) = (status.starts_with('2'), response) {
+                r.headers.insert(
+                    "Set-Cookie".to_owned(),
+                    header("With `X-Refresh-Token-Transport: cookie`: the refresh token cookie `shop_refresh` (HttpOnly, SameSite=Strict), or its removal"),
+                );
+            }
+        }
+    }
 }
 
 /// A problem response: `application/problem+json` with the `Problem` schema.

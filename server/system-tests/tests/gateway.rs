@@ -602,7 +602,7 @@ async fn wrong_methods_are_405_problems_and_unknown_api_paths_404_problems() {
 #[tokio::test]
 async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
     let app = spawn_stack(|_| {}).await;
-    let (_, orders) = app.services.clone().unwrap();
+    let (auth, orders) = app.services.clone().unwrap();
     let direct = |token: String, path: &'static str| {
         app.client
             .get(format!("{orders}{path}"))
@@ -673,6 +673,15 @@ async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
             .then_some(())
     })
     .await;
+    // The auth service reached directly refuses the demoted admin's token on admin routes.
+    let r = app
+        .client
+        .get(format!("{auth}/api/users"))
+        .bearer_auth(&deputy)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
 #[tokio::test]

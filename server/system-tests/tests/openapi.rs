@@ -85,6 +85,40 @@ async fn the_document_is_openapi_3_1_and_covers_every_route_with_its_errors() {
         .as_str()
         .unwrap()
         .ends_with("/Problem"));
+    // What every operation of a kind can answer is documented, with its headers.
+    assert!(me["responses"]["401"]["headers"]["WWW-Authenticate"].is_object());
+    assert!(me["responses"]["429"]["headers"]["Retry-After"].is_object());
+    let register = &paths["/api/auth/register"]["post"]["responses"];
+    for status in ["400", "413", "415", "422", "429", "503"] {
+        assert!(register[status].is_object(), "register {status}");
+    }
+    assert!(paths["/api/products/{id}"]["get"]["responses"]["404"].is_object());
+    let login = &paths["/api/auth/login"]["post"];
+    assert!(login["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "X-Refresh-Token-Transport" && p["in"] == "header"));
+    assert!(login["responses"]["200"]["headers"]["Set-Cookie"].is_object());
+    let checkout = &paths["/api/orders"]["post"];
+    assert!(checkout["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object());
+    assert_eq!(checkout["requestBody"]["required"], false);
+    assert!(
+        paths["/api/orders/{id}/events"]["get"]["responses"]["200"]["content"]["text/event-stream"]
+            .is_object()
+    );
+    // The rules are in the schemas.
+    let per_page = paths["/api/products"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .unwrap()["schema"]
+        .clone();
+    assert_eq!(
+        (per_page["minimum"].as_i64(), per_page["maximum"].as_i64()),
+        (Some(1), Some(100))
+    );
     // Every reference resolves.
     let text = doc.to_string();
     let schemas = doc["components"]["schemas"].as_object().unwrap();
