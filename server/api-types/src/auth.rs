@@ -25,7 +25,7 @@ pub struct RegisterRequest {
         feature = "openapi",
         schema(
             max_length = 254,
-            pattern = "^[\\t\\n\\f\\r ]*([^\\s@]+@[^\\s@.][^\\s@]*\\.[^\\s@]*[^\\s@.])?[\\t\\n\\f\\r ]*$"
+            pattern = "^[\\t\\n\\f\\r ]*([\\x21-\\x3f\\x41-\\x7e]+@[\\x21-\\x2d\\x2f-\\x3f\\x41-\\x7e][\\x21-\\x3f\\x41-\\x7e]*\\.[\\x21-\\x3f\\x41-\\x7e]*[\\x21-\\x2d\\x2f-\\x3f\\x41-\\x7e])?[\\t\\n\\f\\r ]*$"
         )
     )]
     pub email: Option<String>,
@@ -157,7 +157,7 @@ pub struct NewUser {
         feature = "openapi",
         schema(
             max_length = 254,
-            pattern = "^[\\t\\n\\f\\r ]*([^\\s@]+@[^\\s@.][^\\s@]*\\.[^\\s@]*[^\\s@.])?[\\t\\n\\f\\r ]*$"
+            pattern = "^[\\t\\n\\f\\r ]*([\\x21-\\x3f\\x41-\\x7e]+@[\\x21-\\x2d\\x2f-\\x3f\\x41-\\x7e][\\x21-\\x3f\\x41-\\x7e]*\\.[\\x21-\\x3f\\x41-\\x7e]*[\\x21-\\x2d\\x2f-\\x3f\\x41-\\x7e])?[\\t\\n\\f\\r ]*$"
         )
     )]
     pub email: Option<String>,

@@ -120,8 +120,10 @@ impl fmt::Debug for NewPassword {
     }
 }
 
-/// An e-mail address: at most 254 characters, one `@` with text on both sides, a dot in the
-/// domain, no whitespace. Deliverability is not checked.
+/// An e-mail address: at most 254 characters as sent, printable ASCII (no spaces) once the
+/// surrounding ASCII whitespace is trimmed, one `@` with text on both sides, a dot in the
+/// domain and not at either end of it. The OpenAPI document states the same rule as a
+/// pattern. Deliverability is not checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -134,8 +136,8 @@ impl Email {
     /// [`Invalid`] naming `email`.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let s = trim_ascii(raw);
-        let ok = s.chars().count() <= Self::MAX_LEN
-            && !s.chars().any(char::is_whitespace)
+        let ok = raw.chars().count() <= Self::MAX_LEN
+            && s.bytes().all(|b| b.is_ascii_graphic())
             && matches!(s.split_once('@'), Some((local, domain))
                 if !local.is_empty() && !domain.contains('@')
                 && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));

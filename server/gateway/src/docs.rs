@@ -95,15 +95,19 @@ fn document_refresh_cookie(doc: &mut utoipa::openapi::OpenApi) {
             .required(Required::False)
             .description(Some(
                 "`cookie`: the refresh token travels in an HttpOnly cookie, not in the body (the \
-                 browser app); the request must then come from this site (`Origin`)",
+                 browser app); the request must then come from this site (`Origin`). Any other \
+                 value is the same as no header.",
             ))
-            .schema(Some(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some(["cookie"])),
-            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .build();
         op.parameters.get_or_insert_with(Vec::new).push(transport);
+        if path != "/api/auth/login" {
+            // With the cookie the body is empty; without either there is nothing to refresh
+            // (401 `invalid_refresh_token`) or to end (204).
+            if let Some(body) = op.request_body.as_mut() {
+                body.required = Some(utoipa::openapi::Required::False);
+            }
+        }
         for (status, response) in op.responses.responses.iter_mut() {
             if let (true, RefOr::T(r)) = (status.starts_with('2'), response) {
                 r.headers.insert(

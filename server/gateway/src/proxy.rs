@@ -147,8 +147,15 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
             "This request must come from the shop's own pages.".to_owned(),
         );
     }
-    if cookie_mode && (is_refresh || is_logout) && body.iter().all(u8::is_ascii_whitespace) {
-        match refresh_cookie::from_request(&parts.headers) {
+    // No body: the browser's cookie carries the refresh token; without one there is nothing
+    // to refresh (401) or to end (204), as for an unknown token.
+    if (is_refresh || is_logout) && body.iter().all(u8::is_ascii_whitespace) {
+        let from_cookie = if cookie_mode {
+            refresh_cookie::from_request(&parts.headers)
+        } else {
+            None
+        };
+        match from_cookie {
             Some(token) => {
                 body = serde_json::to_vec(&serde_json::json!({ "refresh_token": token }))
                     .unwrap_or_default()
@@ -158,9 +165,10 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
                     HeaderValue::from_static("application/json"),
                 );
             }
-            None if is_logout => {
+            None if is_logout && cookie_mode => {
                 return with_cookies(StatusCode::NO_CONTENT.into_response(), clear(&state));
             }
+            None if is_logout => return StatusCode::NO_CONTENT.into_response(),
             None => {
                 return problem(
                     StatusCode::UNAUTHORIZED,

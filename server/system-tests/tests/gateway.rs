@@ -503,13 +503,7 @@ async fn request_bodies_must_be_json_objects_sent_as_json() {
         "invalid_body",
     )
     .await;
-    let admin: Value = app
-        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    let admin = app.signed_in_admin().await;
     let before: Value = app.get("/api/products/1").await.json().await.unwrap();
     let r = app
         .send_json(
@@ -629,13 +623,7 @@ async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
     })
     .await;
     // A demoted admin loses the admin board at the service too, not only at the gateway.
-    let admin: Value = app
-        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["access_token"].as_str().unwrap().to_owned();
+    let admin = app.signed_in_admin().await;
     let deputy = json!({"username": "deputy", "password": "a good password", "role": "admin"});
     let r = app
         .send_json(Method::POST, &admin, "/api/users", &deputy)
@@ -766,4 +754,21 @@ async fn an_event_stream_ends_when_its_session_ends() {
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     support::wait_for_end(&mut stream).await;
+}
+
+#[tokio::test]
+async fn refresh_and_logout_without_a_body_or_cookie_have_nothing_to_do() {
+    let app = spawn_stack(|_| {}).await;
+    let r = app
+        .request(Method::POST, "/api/auth/refresh")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let r = app
+        .request(Method::POST, "/api/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
 }

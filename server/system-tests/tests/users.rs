@@ -7,13 +7,7 @@ use serde_json::{json, Value};
 use support::{assert_problem, spawn_stack};
 
 async fn admin_token(app: &support::TestApp) -> String {
-    let r: Value = app
-        .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    r["access_token"].as_str().unwrap().to_owned()
+    app.signed_in_admin().await
 }
 
 #[tokio::test]

@@ -227,6 +227,17 @@ impl TestApp {
         .await
     }
 
+    /// Signs in as the dev-mode account `admin`; returns its access token.
+    pub async fn signed_in_admin(&self) -> String {
+        let r: serde_json::Value = self
+            .login("admin", shop_auth::DEV_ADMIN_PASSWORD)
+            .await
+            .json()
+            .await
+            .unwrap();
+        r["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// Registers and logs in a new user; returns the token pair.
     pub async fn signed_up(&self, username: &str) -> TokenResponse {
         assert_eq!(
