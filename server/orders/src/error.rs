@@ -18,6 +18,10 @@ pub enum OrdersError {
     /// 422 `empty_order`: an order body with no lines.
     #[error("empty order")]
     EmptyOrder,
+    /// 409 `checkout_in_progress` with `Retry-After`: another checkout of this cart is paying
+    /// now; its outcome decides (a second order of the same cart is never made).
+    #[error("checkout in progress")]
+    CheckoutInProgress,
     /// 409 `empty_cart`: checking out the cart while it is empty (a valid request in the
     /// wrong state).
     #[error("empty cart")]
@@ -80,6 +84,18 @@ impl IntoResponse for OrdersError {
                 "empty_order",
                 "There is nothing to order: `items` is empty.".to_owned(),
             ),
+            OrdersError::CheckoutInProgress => {
+                let mut r = problem(
+                    StatusCode::CONFLICT,
+                    "checkout_in_progress",
+                    "This cart is being paid for already; see your orders in a moment.".to_owned(),
+                );
+                r.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("1"),
+                );
+                r
+            }
             OrdersError::EmptyCart => problem(
                 StatusCode::CONFLICT,
                 "empty_cart",

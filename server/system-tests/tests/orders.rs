@@ -488,3 +488,39 @@ async fn a_user_holds_at_most_eight_event_streams() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn any_number_of_submissions_of_one_cart_make_one_order() {
+    // Payments take a while, so the submissions overlap the first one's payment.
+    let app = support::spawn_orders_with(shop_orders::OrdersSettings {
+        payment_success_rate: 1.0,
+        payment_latency_ms: 300,
+        ..shop_orders::OrdersSettings::default()
+    })
+    .await;
+    let t = app.token_for(21);
+    let stock = app.stock_of(2).await;
+    assert_eq!(
+        app.set_quantity(&t, 2, json!(1)).await.status(),
+        StatusCode::OK
+    );
+    // Three submissions of the cart, each with its own key (three clicks, two tabs, a reload).
+    let answers = join_all(["a", "b", "c"].map(|key| app.checkout(&t, key, None))).await;
+    let mut created = 0;
+    for r in answers {
+        if r.status() == StatusCode::CREATED {
+            created += 1;
+        } else {
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["status"], 409, "{body}");
+            assert!(
+                body["code"] == "checkout_in_progress" || body["code"] == "empty_cart",
+                "{body}"
+            );
+        }
+    }
+    assert_eq!(created, 1);
+    let orders: Value = app.get_as(&t, "/api/orders").await.json().await.unwrap();
+    assert_eq!(orders["total"], 1, "{orders}");
+    assert_eq!(app.stock_of(2).await, stock - 1);
+}
