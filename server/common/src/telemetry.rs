@@ -6,7 +6,7 @@ use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request};
 use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::TraceLayer;
 use tracing::Level;
 
 /// The request id header.
@@ -67,14 +67,38 @@ pub fn instrument<S: Clone + Send + Sync + 'static>(
                         .unwrap_or("unmatched");
                     let request_id =
                         req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", service, method = %req.method(), route, request_id)
+                    if is_polling(route) {
+                        tracing::debug_span!("request", service, method = %req.method(), route, request_id)
+                    } else {
+                        tracing::info_span!("request", service, method = %req.method(), route, request_id)
+                    }
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_response(
+                    |res: &axum::http::Response<_>, latency: std::time::Duration, span: &tracing::Span| {
+                        let status = res.status().as_u16();
+                        let latency_ms = latency.as_secs_f64() * 1000.0;
+                        // A disabled span is a DEBUG one under an INFO filter: stay quiet.
+                        if span.is_disabled()
+                            || span.metadata().is_some_and(|m| *m.level() == Level::DEBUG)
+                        {
+                            tracing::debug!(status, latency_ms, "request finished");
+                        } else {
+                            tracing::info!(status, latency_ms, "request finished");
+                        }
+                    },
+                )
                 // The response line already carries the status; no second line for a 5xx.
                 .on_failure(()),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(axum::middleware::from_fn(drop_bad_request_id))
+}
+
+/// Whether `route` is polled by the shop's own processes or by monitoring (health checks every
+/// few seconds, the feed of ended sessions every second, metrics scrapes): its requests are
+/// logged at DEBUG, so an idle shop's log stays quiet. Client requests are logged at INFO.
+fn is_polling(route: &str) -> bool {
+    route.starts_with("/health/") || route.starts_with("/internal/") || route == "/metrics"
 }
 
 /// Longest request id accepted from a client, in characters.
@@ -104,6 +128,58 @@ async fn drop_bad_request_id(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that keeps what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn polling_is_logged_at_debug_and_client_requests_at_info() {
+        use tower::ServiceExt as _;
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = layer(
+            Router::new()
+                .route("/health/ready", axum::routing::get(|| async { "ok" }))
+                .route(
+                    "/internal/revocations",
+                    axum::routing::get(|| async { "{}" }),
+                )
+                .route("/api/products", axum::routing::get(|| async { "[]" })),
+            "test",
+        );
+        for path in [
+            "/health/ready",
+            "/internal/revocations",
+            "/metrics",
+            "/api/products",
+        ] {
+            let req = axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let r = app.clone().oneshot(req).await.unwrap();
+            assert!(r.status().is_success(), "{path}");
+        }
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains(r#"route="/api/products""#), "{log}");
+        assert_eq!(log.lines().count(), 1, "{log}");
+    }
 
     #[test]
     fn only_short_visible_ascii_request_ids_are_kept() {
