@@ -9,7 +9,7 @@ use crate::pages::orders::status_class;
 use crate::session::use_session;
 use api_types::auth::Role;
 use api_types::catalog::{Product, ProductPage, ProductPatch};
-use api_types::orders::{Order, OrderPage, OrderStatus};
+use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -32,14 +32,19 @@ pub(crate) fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The admin's next step for an order in `status`, with its button label.
+/// The admin's next step for an order in `status` (the lifecycle table's forward move for
+/// admins; cancelling has its own place), with its button label.
 fn next_step(status: OrderStatus) -> Option<(OrderStatus, &'static str)> {
-    match status {
-        OrderStatus::Paid => Some((OrderStatus::Preparing, "Start preparing")),
-        OrderStatus::Preparing => Some((OrderStatus::Shipped, "Mark shipped")),
-        OrderStatus::Shipped => Some((OrderStatus::Delivered, "Mark delivered")),
-        _ => None,
-    }
+    let to = status
+        .next_steps(Actor::Admin)
+        .find(|to| *to != OrderStatus::Cancelled)?;
+    let label = match to {
+        OrderStatus::Preparing => "Start preparing",
+        OrderStatus::Shipped => "Mark shipped",
+        OrderStatus::Delivered => "Mark delivered",
+        _ => to.label(),
+    };
+    Some((to, label))
 }
 
 #[component]

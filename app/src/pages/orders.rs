@@ -4,7 +4,7 @@ use crate::api::ApiError;
 use crate::components::protected::Protected;
 use crate::components::{price, ErrorMessage, Loading};
 use crate::session::use_session;
-use api_types::orders::{Order, OrderPage, OrderStatus};
+use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -157,7 +157,7 @@ fn OrderView() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(o)) => {
-            let cancellable = matches!(o.status, OrderStatus::Paid | OrderStatus::Preparing);
+            let cancellable = o.status.may_move_to(OrderStatus::Cancelled, Actor::Owner);
             view! {
                 <h1>"Order #" {o.id}</h1>
                 <p class="order-status">

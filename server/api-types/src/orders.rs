@@ -58,8 +58,8 @@ pub struct CreateOrderRequest {
     pub items: Option<Vec<OrderLineRequest>>,
 }
 
-/// Where an order is in its lifecycle. The allowed transitions are one table in the orders
-/// service (`lifecycle::TRANSITIONS`).
+/// Where an order is in its lifecycle. The allowed moves are one table, [`TRANSITIONS`], read by
+/// the orders service (which enforces it) and by the app (which offers only what it allows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -80,7 +80,63 @@ pub enum OrderStatus {
     Cancelled,
 }
 
+/// Who asks for a change of an order's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The checkout itself (the payment's outcome).
+    System,
+    /// The order's owner.
+    Owner,
+    /// An admin.
+    Admin,
+}
+
+/// The order lifecycle: `(from, to, who may)`. Anything it does not list is 409
+/// `invalid_transition`.
+pub const TRANSITIONS: &[(OrderStatus, OrderStatus, &[Actor])] = &[
+    (OrderStatus::Pending, OrderStatus::Paid, &[Actor::System]),
+    (
+        OrderStatus::Pending,
+        OrderStatus::PaymentFailed,
+        &[Actor::System],
+    ),
+    (OrderStatus::Paid, OrderStatus::Preparing, &[Actor::Admin]),
+    (
+        OrderStatus::Paid,
+        OrderStatus::Cancelled,
+        &[Actor::Owner, Actor::Admin],
+    ),
+    (
+        OrderStatus::Preparing,
+        OrderStatus::Shipped,
+        &[Actor::Admin],
+    ),
+    (
+        OrderStatus::Preparing,
+        OrderStatus::Cancelled,
+        &[Actor::Owner, Actor::Admin],
+    ),
+    (
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        &[Actor::Admin],
+    ),
+];
+
 impl OrderStatus {
+    /// The statuses `actor` may move an order in this status to, in [`TRANSITIONS`] order.
+    pub fn next_steps(self, actor: Actor) -> impl Iterator<Item = OrderStatus> {
+        TRANSITIONS
+            .iter()
+            .filter(move |(from, _, who)| *from == self && who.contains(&actor))
+            .map(|(_, to, _)| *to)
+    }
+
+    /// Whether `actor` may move an order from this status to `to`.
+    pub fn may_move_to(self, to: OrderStatus, actor: Actor) -> bool {
+        self.next_steps(actor).any(|next| next == to)
+    }
+
     /// Every status, in lifecycle order.
     pub const ALL: [OrderStatus; 7] = [
         OrderStatus::Pending,
@@ -179,4 +235,26 @@ pub struct OrderPage {
     pub per_page: u32,
     /// Number of orders matching, over all pages.
     pub total: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Actor::{Admin, Owner, System};
+    use super::OrderStatus::*;
+
+    #[test]
+    fn each_actor_sees_its_next_steps() {
+        assert_eq!(
+            Paid.next_steps(Admin).collect::<Vec<_>>(),
+            [Preparing, Cancelled]
+        );
+        assert_eq!(Paid.next_steps(Owner).collect::<Vec<_>>(), [Cancelled]);
+        assert_eq!(
+            Pending.next_steps(System).collect::<Vec<_>>(),
+            [Paid, PaymentFailed]
+        );
+        assert!(Shipped.next_steps(Owner).next().is_none());
+        assert!(Preparing.may_move_to(Cancelled, Owner));
+        assert!(!Shipped.may_move_to(Cancelled, Owner));
+    }
 }

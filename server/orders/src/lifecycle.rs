@@ -1,37 +1,16 @@
-//! The order lifecycle: which status may follow which, and who may make the move. This table
-//! is the only place the rule lives; anything it does not list is 409 `invalid_transition`.
+//! The order lifecycle as the orders service applies it: the table of which status may follow
+//! which, and who may make the move, is `api_types::orders::TRANSITIONS` (the app reads the same
+//! one); this module records moves, their timeline and restocking.
 
+pub(crate) use api_types::orders::Actor;
 use api_types::orders::OrderStatus::{self, *};
 use sqlx::SqliteConnection;
 use time::format_description::well_known::Rfc3339;
 
-/// Who asks for a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Actor {
-    /// The checkout itself (payment outcome).
-    System,
-    /// The order's owner.
-    Owner,
-    /// An admin.
-    Admin,
-}
-
-/// `(from, to, who may)`.
-pub(crate) const TRANSITIONS: &[(OrderStatus, OrderStatus, &[Actor])] = &[
-    (Pending, Paid, &[Actor::System]),
-    (Pending, PaymentFailed, &[Actor::System]),
-    (Paid, Preparing, &[Actor::Admin]),
-    (Paid, Cancelled, &[Actor::Owner, Actor::Admin]),
-    (Preparing, Shipped, &[Actor::Admin]),
-    (Preparing, Cancelled, &[Actor::Owner, Actor::Admin]),
-    (Shipped, Delivered, &[Actor::Admin]),
-];
-
-/// Whether `actor` may move an order from `from` to `to`.
+/// Whether `actor` may move an order from `from` to `to` (the table is
+/// [`api_types::orders::TRANSITIONS`], shared with the app).
 pub(crate) fn allowed(from: OrderStatus, to: OrderStatus, actor: Actor) -> bool {
-    TRANSITIONS
-        .iter()
-        .any(|(f, t, who)| *f == from && *t == to && who.contains(&actor))
+    from.may_move_to(to, actor)
 }
 
 /// Whether a move puts the order's stock back.
