@@ -9,6 +9,7 @@
 //! - By default runs auth and orders in the same process on their own ports ([`start`]).
 
 pub mod docs;
+mod error;
 mod protect;
 mod proxy;
 pub mod refresh_cookie;

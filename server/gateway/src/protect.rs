@@ -1,11 +1,11 @@
 //! Protection at the edge: rate limits (the `governor` crate, GCRA), the client's address
 //! (`X-Forwarded-For` believed only from configured proxies), CORS and security headers.
 
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use crate::error::GatewayError;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
+use axum::response::{IntoResponse as _, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use shop_common::problem::problem;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -119,28 +119,14 @@ fn refused_for(
     }
 }
 
-/// A refused request and how long until it would be allowed.
+/// A refused request and how long until it would be allowed: 429 `rate_limited`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RateLimited(Duration);
 
 impl axum::response::IntoResponse for RateLimited {
-    /// 429 `rate_limited` with `Retry-After` in whole seconds (RFC 9110 §10.2.3), at least 1.
     fn into_response(self) -> Response {
-        too_many_requests(self.0)
+        GatewayError::RateLimited(self.0).into_response()
     }
-}
-
-fn too_many_requests(wait: Duration) -> Response {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut r = problem(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        format!("Too many requests; try again in {} s.", secs.max(1)),
-    );
-    if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
-        r.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    r
 }
 
 /// Middleware: 400 `unsafe_path` for a request path that an upstream or a URL parser could read
@@ -151,11 +137,7 @@ pub(crate) async fn refuse_unsafe_paths(
 ) -> Response {
     match crate::routes::check_path(req.uri().path()) {
         Ok(()) => next.run(req).await,
-        Err(why) => problem(
-            StatusCode::BAD_REQUEST,
-            "unsafe_path",
-            why.detail().to_owned(),
-        ),
+        Err(why) => GatewayError::UnsafePath(Some(why)).into_response(),
     }
 }
 
@@ -215,6 +197,7 @@ pub(crate) fn content_security_policy(live_reload: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn limits(trusted: &[&str]) -> RateLimits {
         RateLimits::new(

@@ -5,6 +5,7 @@
 //! client's cookies, or any identity header a client could forge: the services read identity
 //! only from the token, which they verify again.
 
+use crate::error::GatewayError;
 use crate::refresh_cookie;
 use crate::routes::{self, Access, Service};
 use crate::GatewayState;
@@ -12,7 +13,6 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shop_common::problem::problem;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -100,7 +100,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     };
     if let Some(allowed) = state.methods.allowed(&path) {
         if !allowed.contains(req.method()) {
-            return method_not_allowed(allowed);
+            return GatewayError::MethodNotAllowed(allowed.to_vec()).into_response();
         }
     }
     let (parts, body) = req.into_parts();
@@ -125,13 +125,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     }
     let mut body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("Request bodies are limited to {MAX_BODY_BYTES} bytes."),
-            )
-        }
+        Err(_) => return GatewayError::PayloadTooLarge(MAX_BODY_BYTES).into_response(),
     };
     let mut headers = upstream_headers(&parts.headers, client);
 
@@ -141,11 +135,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     if cookie_mode && (is_refresh || is_logout) && !same_origin(&parts.headers) {
         // CSRF defence beside SameSite=Strict and the custom header: a browser names the page's
         // origin on a POST, and it must be this site.
-        return problem(
-            StatusCode::FORBIDDEN,
-            "cross_site_request",
-            "This request must come from the shop's own pages.".to_owned(),
-        );
+        return GatewayError::CrossSite.into_response();
     }
     // No body: the browser's cookie carries the refresh token; without one there is nothing
     // to refresh (401) or to end (204), as for an unknown token.
@@ -169,13 +159,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
                 return with_cookies(StatusCode::NO_CONTENT.into_response(), clear(&state));
             }
             None if is_logout => return StatusCode::NO_CONTENT.into_response(),
-            None => {
-                return problem(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_refresh_token",
-                    "No session to refresh; sign in.".to_owned(),
-                )
-            }
+            None => return GatewayError::NoRefreshToken.into_response(),
         }
     }
 
@@ -186,11 +170,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     // What the upstream client will send must be the very path classified above.
     let parsed = reqwest::Url::parse(&format!("http://upstream{path_and_query}"));
     if parsed.as_ref().map_or(true, |url| url.path() != path) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "unsafe_path",
-            "The path would not reach the service as sent.".to_owned(),
-        );
+        return GatewayError::UnsafePath(None).into_response();
     }
     let idempotent = matches!(parts.method, Method::GET | Method::HEAD)
         || (parts.method == Method::POST && parts.headers.contains_key("idempotency-key"));
@@ -217,8 +197,8 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     }
     let bytes = match tokio::time::timeout(state.upstream_timeout, answer.bytes()).await {
         Ok(Ok(b)) => b,
-        Ok(Err(e)) => return upstream_error(service, &e),
-        Err(_) => return upstream_timeout(service),
+        Ok(Err(e)) => return GatewayError::upstream(service, &e).into_response(),
+        Err(_) => return GatewayError::UpstreamTimeout(service).into_response(),
     };
 
     let mut response =
@@ -274,7 +254,7 @@ impl Attempt<'_> {
             let Some(i) = pool.pick(&tried) else {
                 return Err(match last {
                     Some(failure) => self.failure_response(failure),
-                    None => service_unavailable(self.service),
+                    None => GatewayError::ServiceUnavailable(self.service).into_response(),
                 });
             };
             tried.push(i);
@@ -342,8 +322,8 @@ impl Attempt<'_> {
 
     fn failure_response(&self, failure: Failure) -> Response {
         match failure {
-            Failure::Timeout => upstream_timeout(self.service),
-            Failure::Transport(e) => upstream_error(self.service, &e),
+            Failure::Timeout => GatewayError::UpstreamTimeout(self.service).into_response(),
+            Failure::Transport(e) => GatewayError::upstream(self.service, &e).into_response(),
             Failure::Answer(answer) => {
                 let status = answer.status();
                 let headers = end_to_end_headers(answer.headers());
@@ -354,37 +334,6 @@ impl Attempt<'_> {
             }
         }
     }
-}
-
-/// 503 `service_unavailable` naming the service, with `Retry-After`: every upstream is out.
-fn service_unavailable(service: Service) -> Response {
-    let mut r = problem(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "service_unavailable",
-        format!(
-            "The {} service is unavailable; try again shortly.",
-            service.name()
-        ),
-    );
-    let secs = crate::upstream::OPEN_FOR.as_secs().max(1).to_string();
-    if let Ok(v) = HeaderValue::from_str(&secs) {
-        r.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    r
-}
-
-/// 405 `method_not_allowed` with `Allow` (RFC 9110 §15.5.6).
-fn method_not_allowed(allowed: &[Method]) -> Response {
-    let mut r = problem(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "This method is not allowed on this resource.".to_owned(),
-    );
-    let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-    if let Ok(v) = HeaderValue::from_str(&list.join(", ")) {
-        r.headers_mut().insert(header::ALLOW, v);
-    }
-    r
 }
 
 /// Whether the request's `Origin`, if any, is this site (its host and port equal `Host`).
@@ -437,34 +386,6 @@ fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     response
-}
-
-/// 504 `upstream_timeout`.
-fn upstream_timeout(service: Service) -> Response {
-    tracing::warn!(service = service.name(), "upstream call timed out");
-    problem(
-        StatusCode::GATEWAY_TIMEOUT,
-        "upstream_timeout",
-        format!("The {} service did not answer in time.", service.name()),
-    )
-}
-
-/// 504 `upstream_timeout`, 503 `service_unavailable` (with `Retry-After`) or 502 `bad_gateway`.
-fn upstream_error(service: Service, e: &reqwest::Error) -> Response {
-    if e.is_timeout() {
-        return upstream_timeout(service);
-    }
-    tracing::warn!(service = service.name(), error = %e, "upstream call failed");
-    // No answer at all (refused, or a pooled connection cut because the upstream died): the
-    // service is unavailable. An answer that broke off is a bad gateway.
-    if e.is_connect() || (e.is_request() && !e.is_body() && !e.is_decode()) {
-        return service_unavailable(service);
-    }
-    problem(
-        StatusCode::BAD_GATEWAY,
-        "bad_gateway",
-        format!("The {} service gave an invalid answer.", service.name()),
-    )
 }
 
 #[cfg(test)]
