@@ -3,6 +3,16 @@
 
 use std::path::PathBuf;
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line (for log collectors).
+    Json,
+}
+
 /// Settings shared by the gateway, auth and orders.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SharedSettings {
@@ -38,6 +48,10 @@ pub struct SharedSettings {
     #[arg(long, env = "SHOP_INTERNAL_TOKEN_FILE")]
     pub internal_token_file: Option<PathBuf>,
 
+    /// Log line format: `text` (human-readable) or `json` (one object a line).
+    #[arg(long, env = "SHOP_LOG_FORMAT", value_enum, ignore_case = true, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// How often the gateway and the orders service read auth's feed of ended sessions, in
     /// milliseconds.
     #[arg(long, env = "SHOP_REVOCATION_POLL_MS", default_value_t = 1000)]
@@ -65,6 +79,7 @@ impl SharedSettings {
             shutdown_delay_secs: None,
             drain_timeout_secs: 10,
             internal_token_file: None,
+            log_format: LogFormat::Text,
             revocation_poll_ms: 1000,
         }
     }
@@ -136,5 +151,28 @@ impl SharedSettings {
             std::time::Duration::from_secs(self.drain_timeout_secs),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        shared: SharedSettings,
+    }
+
+    #[test]
+    fn the_log_format_is_text_or_json_and_nothing_else() {
+        let parsed = |args: &[&str]| Cli::try_parse_from(args).map(|c| c.shared.log_format);
+        assert_eq!(parsed(&["x"]).unwrap(), LogFormat::Text);
+        assert_eq!(
+            parsed(&["x", "--log-format", "json"]).unwrap(),
+            LogFormat::Json
+        );
+        assert!(parsed(&["x", "--log-format", "xml"]).is_err());
     }
 }

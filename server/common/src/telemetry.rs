@@ -13,20 +13,19 @@ use tracing::Level;
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Installs the global subscriber; `RUST_LOG` filters (default `info`). Human-readable lines,
-/// or one JSON object a line with `SHOP_LOG_FORMAT=json`. Safe to call twice.
-pub fn init() {
+/// or one JSON object a line with [`crate::config::LogFormat::Json`] (`SHOP_LOG_FORMAT=json`).
+/// Safe to call twice.
+pub fn init(format: crate::config::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let json = std::env::var("SHOP_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if json {
-        builder
+    let _ = match format {
+        crate::config::LogFormat::Json => builder
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .try_init()
-    } else {
-        builder.try_init()
+            .try_init(),
+        crate::config::LogFormat::Text => builder.try_init(),
     };
 }
 

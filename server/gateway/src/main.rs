@@ -6,8 +6,8 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    shop_common::telemetry::init();
     let config = gateway::Config::parse();
+    shop_common::telemetry::init(config.shared.log_format);
     let site = gateway::site_options(&config.gateway)?;
     let listener = shop_common::serve::bind(&site.site_addr.to_string()).await?;
     let shared = config.shared.clone();

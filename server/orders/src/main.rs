@@ -13,8 +13,8 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    shop_common::telemetry::init();
     let cli = Cli::parse();
+    shop_common::telemetry::init(cli.shared.log_format);
     let listener = shop_common::serve::bind(&cli.orders.orders_addr).await?;
     let stop = tokio_util::sync::CancellationToken::new();
     let running = shop_orders::run(
