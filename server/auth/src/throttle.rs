@@ -36,30 +36,16 @@ pub(crate) fn password_change_subject(user_id: i64) -> String {
     format!("#password/{user_id}")
 }
 
-/// The client's address as the auth service sees it: `peer`, unless `peer` is one of
-/// `trusted` proxies, then the right-most `X-Forwarded-For` entry that is not a trusted proxy.
-/// `"unknown"` without a peer (requests not from a socket).
+/// The client's address as the auth service sees it (see [`shop_common::client::client_ip`]:
+/// `X-Forwarded-For` counts only from `trusted` proxies, the gateways), as text; `"unknown"`
+/// without a peer (requests not from a socket).
 pub(crate) fn client_address(
     peer: Option<SocketAddr>,
     headers: &axum::http::HeaderMap,
     trusted: &[IpAddr],
 ) -> String {
-    let Some(peer) = peer.map(|p| p.ip()) else {
-        return "unknown".to_owned();
-    };
-    if !trusted.contains(&peer) {
-        return peer.to_string();
-    }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .unwrap_or(peer)
-        .to_string()
+    shop_common::client::client_ip(peer, headers, trusted)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// The client's address ([`client_address`]) as an extractor: never rejects.

@@ -2,6 +2,7 @@
 //! written twice: RFC 9457 problem responses and the extractors that produce them, access-token
 //! issuing and verification, SQLite set-up, health checks, tracing and graceful serving.
 
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod extract;

@@ -266,8 +266,13 @@ fn admin_router(state: GatewayState) -> Router {
 }
 
 /// The gateway's routes: `/api/*`, health, and the site.
-fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) -> Router {
-    let document: Arc<str> = serde_json::to_string(&docs::document())
+fn router(
+    state: GatewayState,
+    site: LeptosOptions,
+    settings: &GatewaySettings,
+    document: &utoipa::openapi::OpenApi,
+) -> Router {
+    let document: Arc<str> = serde_json::to_string(document)
         .expect("a serialisable document")
         .into();
     let mut api = Router::new()
@@ -457,6 +462,8 @@ pub async fn start(
             .collect(),
         shutdown.clone(),
     )?;
+    // Built once: served at /api/openapi.json and read for each path's methods.
+    let document = docs::document();
     let state = GatewayState {
         verifier: Arc::new(
             config
@@ -482,7 +489,7 @@ pub async fn start(
             config.gateway.trusted_proxies.clone(),
         )),
         revocations: revocations.clone(),
-        methods: Arc::new(routes::MethodTable::from_openapi(&docs::document())),
+        methods: Arc::new(routes::MethodTable::from_openapi(&document)),
     };
     revocations.poll().await;
     // Fetch auth's keys now, without holding up the start when auth is not reachable yet.
@@ -527,7 +534,7 @@ pub async fn start(
     spawn_server(
         &mut tasks,
         listener,
-        router(state, site, &config.gateway),
+        router(state, site, &config.gateway, &document),
         &shutdown,
     );
     Ok(RunningStack {

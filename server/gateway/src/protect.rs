@@ -44,31 +44,13 @@ impl RateLimits {
         }
     }
 
-    /// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
-    /// address of `X-Forwarded-For` that is not itself a trusted proxy.
+    /// The client's address (see [`shop_common::client::client_ip`]).
     pub(crate) fn client_ip(
         &self,
         peer: Option<SocketAddr>,
         headers: &HeaderMap,
     ) -> Option<IpAddr> {
-        let peer = peer?.ip();
-        if !self.trusted_proxies.contains(&peer) {
-            return Some(peer);
-        }
-        let forwarded: Vec<IpAddr> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse().ok())
-            .collect();
-        Some(
-            forwarded
-                .into_iter()
-                .rev()
-                .find(|ip| !self.trusted_proxies.contains(ip))
-                .unwrap_or(peer),
-        )
+        shop_common::client::client_ip(peer, headers, &self.trusted_proxies)
     }
 
     /// Checks the per-address limits (and, on [`STRICT_PATHS`], the stricter one). Runs before
@@ -78,11 +60,12 @@ impl RateLimits {
     /// [`RateLimited`] with the longest wait when a limit is spent.
     pub(crate) fn check_address(&self, ip: Option<IpAddr>, path: &str) -> Result<(), RateLimited> {
         let Some(ip) = ip else { return Ok(()) };
-        let mut limits = vec![&self.per_ip];
-        if STRICT_PATHS.contains(&path) {
-            limits.push(&self.strict_per_ip);
-        }
-        refused_for(limits.into_iter().map(|l| l.check_key(&ip)))
+        let strict = STRICT_PATHS.contains(&path).then_some(&self.strict_per_ip);
+        refused_for(
+            std::iter::once(&self.per_ip)
+                .chain(strict)
+                .map(|l| l.check_key(&ip)),
+        )
     }
 
     /// Checks the per-user limit of a verified `user`.

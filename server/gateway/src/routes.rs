@@ -139,14 +139,15 @@ impl MethodTable {
 
     /// The methods `path` allows, when it matches a template (`{param}` matches one segment).
     pub fn allowed(&self, path: &str) -> Option<&[Method]> {
-        let segments: Vec<&str> = path.split('/').collect();
         self.0
             .iter()
             .find(|(template, _)| {
-                template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(t, s)| {
+                let mut segments = path.split('/');
+                template.iter().all(|t| {
+                    segments.next().is_some_and(|s| {
                         t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
                     })
+                }) && segments.next().is_none()
             })
             .map(|(_, methods)| methods.as_slice())
     }
