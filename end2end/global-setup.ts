@@ -1,14 +1,15 @@
-// Starts the built gateway binary (with auth and orders in-process) once per configuration the
-// tests need, each on port 0 with a fresh data directory, and hands their addresses to the
-// tests as environment variables. Run `cargo leptos build` first: it builds the binary and
-// the site (target/debug/gateway, target/site).
+// Starts the built shop binary (the launcher: gateway, auth and orders in one process) once per
+// configuration the tests need, each on port 0 with a fresh data directory, and hands their
+// addresses to the tests as environment variables. Each process reports its ports in its
+// address file (SHOP_ADDRESS_FILE). Run `cargo leptos build` first: it builds the binary and
+// the site (target/debug/shop, target/site).
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
-const binary = process.env.SHOP_GATEWAY_BIN ?? join(root, 'target', 'debug', 'gateway');
+const binary = process.env.SHOP_BIN ?? join(root, 'target', 'debug', 'shop');
 
 /** The shops the tests use: env var name -> settings. */
 const shops: Record<string, Record<string, string>> = {
@@ -26,6 +27,7 @@ const shops: Record<string, Record<string, string>> = {
 
 function start(name: string, settings: Record<string, string>): Promise<{ child: ChildProcess; dir: string; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
+  const addressFile = join(dir, 'addresses.json');
   const child = spawn(binary, [], {
     cwd: root,
     env: {
@@ -34,6 +36,7 @@ function start(name: string, settings: Record<string, string>): Promise<{ child:
       RUST_LOG: 'info',
       SHOP_DEV_MODE: 'true',
       SHOP_DATA_DIR: dir,
+      SHOP_ADDRESS_FILE: addressFile,
       LEPTOS_SITE_ADDR: '127.0.0.1:0',
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       SHOP_AUTH_ADDR: '127.0.0.1:0',
@@ -47,20 +50,23 @@ function start(name: string, settings: Record<string, string>): Promise<{ child:
   });
   return new Promise((resolvePromise, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`${name}: gateway did not start:\n${log}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = log.replace(/\x1b\[[0-9;]*m/g, '').match(/gateway listening addr=(\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, dir, url: `http://${m[1]}` });
+    const collect = (chunk: Buffer) => { log += chunk.toString(); };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    const deadline = Date.now() + 60_000;
+    const poll = setInterval(() => {
+      if (existsSync(addressFile)) {
+        clearInterval(poll);
+        const addresses = JSON.parse(readFileSync(addressFile, 'utf8'));
+        resolvePromise({ child, dir, url: `http://${addresses.gateway}` });
+      } else if (Date.now() > deadline) {
+        clearInterval(poll);
+        reject(new Error(`${name}: the shop did not report its addresses:\n${log}`));
       }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    }, 50);
     child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name}: gateway exited with ${code}:\n${log}`));
+      clearInterval(poll);
+      reject(new Error(`${name}: the shop exited with ${code}:\n${log}`));
     });
   });
 }

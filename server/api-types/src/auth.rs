@@ -2,6 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The auth service's paths that other parts single out (the gateway's refresh cookie and
+/// limits, the app's calls), written once here.
+pub mod paths {
+    /// Everything under this prefix belongs to the auth service.
+    pub const PREFIX: &str = "/api/auth";
+    /// Accounts under admin management, also the auth service's.
+    pub const USERS: &str = "/api/users";
+    /// `POST`: a new account.
+    pub const REGISTER: &str = "/api/auth/register";
+    /// `POST`: sign in with a username and a password.
+    pub const LOGIN: &str = "/api/auth/login";
+    /// `POST`: a new token pair for a refresh token (which stops working).
+    pub const REFRESH: &str = "/api/auth/refresh";
+    /// `POST`: end the session of a refresh token.
+    pub const LOGOUT: &str = "/api/auth/logout";
+    /// `POST`: end every session of the signed-in user.
+    pub const LOGOUT_ALL: &str = "/api/auth/logout-all";
+    /// `POST`: change the password (ends the other sessions).
+    pub const PASSWORD: &str = "/api/auth/password";
+    /// `GET`: the signed-in user's sessions; `DELETE {SESSIONS}/{id}` ends one.
+    pub const SESSIONS: &str = "/api/auth/sessions";
+}
+
 /// `POST /api/auth/register` body. Validated with [`crate::validate`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

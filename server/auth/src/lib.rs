@@ -121,23 +121,13 @@ fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(SecretString::from(s.to_owned()))
 }
 
-impl Default for AuthSettings {
-    fn default() -> Self {
+impl AuthSettings {
+    /// The command line's defaults (one source: [`shop_common::config::cli_defaults`]) on a
+    /// free port: for tests and for running auth inside another process.
+    pub fn for_tests() -> Self {
         Self {
             auth_addr: "127.0.0.1:0".to_owned(),
-            access_token_signing_key: None,
-            access_token_published_keys: Vec::new(),
-            access_token_ttl_secs: 900,
-            refresh_token_ttl_secs: 30 * 24 * 3600,
-            session_max_age_secs: 90 * 24 * 3600,
-            refresh_reuse_grace_secs: 2,
-            bootstrap_admin: None,
-            bootstrap_admin_password: None,
-            password_hash_concurrency: 0,
-            auth_trusted_proxies: default_trusted_proxies(),
-            password_hash_max_wait_ms: 5000,
-            demo_password: None,
-            admin_password: None,
+            ..shop_common::config::cli_defaults()
         }
     }
 }
@@ -269,7 +259,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The service's routes, with request ids and tracing.
 pub fn router(state: AppState) -> axum::Router {
-    shop_common::telemetry::layer(http::router(state), "auth")
+    let document = serde_json::to_string(&openapi()).expect("a serialisable document");
+    let routes = http::router(state).route(
+        shop_common::document::PATH,
+        shop_common::document::route(document),
+    );
+    shop_common::telemetry::layer(routes, "auth")
 }
 
 /// The service's router on a freshly opened database: [`state`] then [`router`].

@@ -56,6 +56,12 @@ pub struct SharedSettings {
     /// milliseconds.
     #[arg(long, env = "SHOP_REVOCATION_POLL_MS", default_value_t = 1000)]
     pub revocation_poll_ms: u64,
+
+    /// After binding, write the bound addresses to this file as one JSON object, e.g.
+    /// `{"gateway": "127.0.0.1:41234", "admin": "127.0.0.1:41235", "auth": …, "orders": …}`:
+    /// how scripts and tests that start the shop on port 0 learn its ports.
+    #[arg(long, env = "SHOP_ADDRESS_FILE")]
+    pub address_file: Option<PathBuf>,
 }
 
 /// A setting that must not be used as it is.
@@ -81,6 +87,22 @@ impl SharedSettings {
             internal_token_file: None,
             log_format: LogFormat::Text,
             revocation_poll_ms: 1000,
+            address_file: None,
+        }
+    }
+
+    /// Writes `addresses` to the address file, if one is configured (see
+    /// [`crate::serve::write_address_file`]).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn report_addresses(
+        &self,
+        addresses: &[(&str, std::net::SocketAddr)],
+    ) -> anyhow::Result<()> {
+        match &self.address_file {
+            Some(path) => crate::serve::write_address_file(path, addresses),
+            None => Ok(()),
         }
     }
 
@@ -152,6 +174,19 @@ impl SharedSettings {
         )
         .await
     }
+}
+
+/// The settings `T` as the command line defines them with no argument and no environment:
+/// the one source of defaults, for tests and embedded use that change a few fields
+/// (`Settings { field: …, ..cli_defaults() }`).
+///
+/// # Panics
+/// When a setting of `T` has no default (it is required): a programming error.
+pub fn cli_defaults<T: clap::Args + clap::FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("defaults"))
+        .mut_args(|arg| arg.env(None::<&'static str>));
+    let matches = command.get_matches_from(["defaults"]);
+    T::from_arg_matches(&matches).expect("every setting has a default")
 }
 
 #[cfg(test)]

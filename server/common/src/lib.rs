@@ -5,6 +5,7 @@
 pub mod client;
 pub mod config;
 pub mod db;
+pub mod document;
 pub mod extract;
 pub mod health;
 pub mod internal;

@@ -4,9 +4,12 @@
 
 use axum::Router;
 use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 static DRAINING: AtomicBool = AtomicBool::new(false);
@@ -103,4 +106,82 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
+}
+
+/// Servers of one process that stop together: when `shutdown` is cancelled, or when one of
+/// them fails (which cancels it for the others).
+pub struct Servers {
+    tasks: JoinSet<anyhow::Result<()>>,
+    shutdown: CancellationToken,
+}
+
+impl Servers {
+    /// No servers yet; they will stop when `shutdown` is cancelled.
+    pub fn new(shutdown: CancellationToken) -> Self {
+        Self {
+            tasks: JoinSet::new(),
+            shutdown,
+        }
+    }
+
+    /// The token that stops every server (and background tasks that watch it).
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.shutdown
+    }
+
+    /// Serves `router` on `listener` (see [`serve`]) until shutdown.
+    pub fn spawn(&mut self, listener: TcpListener, router: Router) {
+        let stop = self.shutdown.clone().cancelled_owned();
+        self.tasks
+            .spawn(async move { Ok(serve(listener, router, stop).await?) });
+    }
+
+    /// Waits until every server stopped.
+    ///
+    /// # Errors
+    /// The first server error.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(done) = self.tasks.join_next().await {
+            let result = done.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(e) = result {
+                self.shutdown.cancel();
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Writes the bound `addresses` to `path` as one JSON object, e.g.
+/// `{"gateway": "127.0.0.1:41234", "admin": "127.0.0.1:41235"}` (`SHOP_ADDRESS_FILE`), for
+/// scripts and tests that start a process on port 0. Written to a temporary file beside it and
+/// renamed, so a reader sees the whole object or no file.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_address_file(path: &Path, addresses: &[(&str, SocketAddr)]) -> anyhow::Result<()> {
+    let object: serde_json::Map<String, serde_json::Value> = addresses
+        .iter()
+        .map(|(name, addr)| ((*name).to_owned(), addr.to_string().into()))
+        .collect();
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, serde_json::Value::Object(object).to_string())
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| anyhow::anyhow!("cannot write the address file {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_address_file_is_one_json_object() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("addresses.json");
+        let addr = "127.0.0.1:8123".parse().unwrap();
+        super::write_address_file(&path, &[("gateway", addr)]).unwrap();
+        let read: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(read, serde_json::json!({"gateway": "127.0.0.1:8123"}));
+        assert!(!path.with_extension("partial").exists());
+    }
 }

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document of the whole API (utoipa): the gateway's own endpoints merged with
-//! the auth and orders services' paths, served at `GET /api/openapi.json` and rendered by the
-//! page `/api-docs/` (Swagger UI, shipped in `public/api-docs`, no CDN).
+//! the parts the auth and orders services serve ([`crate::api_map`]), plus what the gateway adds
+//! to every operation (its own problems, the refresh cookie). Served at `GET /api/openapi.json`
+//! and rendered by the page `/api-docs/` (Swagger UI, shipped in `public/api-docs`, no CDN).
 
 use utoipa::openapi::content::Content;
 use utoipa::openapi::header::{Header, HeaderBuilder};
@@ -69,11 +70,14 @@ impl Modify for BearerAuth {
 )]
 struct GatewayDoc;
 
-/// The whole document.
-pub fn document() -> utoipa::openapi::OpenApi {
+/// The whole document: the gateway's part merged with the `services`' parts.
+pub fn document(
+    services: impl IntoIterator<Item = utoipa::openapi::OpenApi>,
+) -> utoipa::openapi::OpenApi {
     let mut doc = GatewayDoc::openapi();
-    doc.merge(shop_auth::openapi());
-    doc.merge(shop_orders::openapi());
+    for part in services {
+        doc.merge(part);
+    }
     complete_responses(&mut doc);
     document_refresh_cookie(&mut doc);
     doc
@@ -83,9 +87,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// (see [`crate::refresh_cookie`]): the `X-Refresh-Token-Transport: cookie` request header and
 /// the `Set-Cookie` it answers with.
 fn document_refresh_cookie(doc: &mut utoipa::openapi::OpenApi) {
+    use api_types::auth::paths;
     use utoipa::openapi::path::{Parameter, ParameterBuilder};
     use utoipa::openapi::Required;
-    for path in ["/api/auth/login", "/api/auth/refresh", "/api/auth/logout"] {
+    for path in [paths::LOGIN, paths::REFRESH, paths::LOGOUT] {
         let Some(op) = doc.paths.paths.get_mut(path).and_then(|i| i.post.as_mut()) else {
             continue;
         };
@@ -101,7 +106,7 @@ fn document_refresh_cookie(doc: &mut utoipa::openapi::OpenApi) {
             .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
             .build();
         op.parameters.get_or_insert_with(Vec::new).push(transport);
-        if path != "/api/auth/login" {
+        if path != paths::LOGIN {
             // With the cookie the body is empty; without either there is nothing to refresh
             // (401 `invalid_refresh_token`) or to end (204).
             if let Some(body) = op.request_body.as_mut() {

@@ -1,9 +1,10 @@
 //! Protection at the edge: rate limits (the `governor` crate, GCRA), the client's address
-//! (`X-Forwarded-For` believed only from configured proxies), CORS and security headers.
+//! (`X-Forwarded-For` believed only from configured proxies), CORS and the content security
+//! policy. The layers that apply them are in [`crate::layers`].
 
 use crate::error::GatewayError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
-use axum::response::{IntoResponse as _, Response};
+use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::{IpAddr, SocketAddr};
@@ -13,7 +14,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Auth routes with the stricter per-address limit: where passwords and refresh tokens are
 /// guessed.
-const STRICT_PATHS: &[&str] = &["/api/auth/login", "/api/auth/register", "/api/auth/refresh"];
+const STRICT_PATHS: &[&str] = &[
+    api_types::auth::paths::LOGIN,
+    api_types::auth::paths::REGISTER,
+    api_types::auth::paths::REFRESH,
+];
 
 /// Rate limits, per client address, per user, and stricter per address on [`STRICT_PATHS`].
 pub(crate) struct RateLimits {
@@ -109,18 +114,6 @@ pub(crate) struct RateLimited(Duration);
 impl axum::response::IntoResponse for RateLimited {
     fn into_response(self) -> Response {
         GatewayError::RateLimited(self.0).into_response()
-    }
-}
-
-/// Middleware: 400 `unsafe_path` for a request path that an upstream or a URL parser could read
-/// differently from the gateway ([`crate::routes::check_path`]), before any routing decision.
-pub(crate) async fn refuse_unsafe_paths(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    match crate::routes::check_path(req.uri().path()) {
-        Ok(()) => next.run(req).await,
-        Err(why) => GatewayError::UnsafePath(Some(why)).into_response(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Keeps the browser's refresh token out of reach of scripts.
+//! Keeps the browser's refresh token out of reach of scripts: the handlers of login, refresh
+//! and logout, which wrap the forwarder ([`crate::forward`]).
 //!
 //! A request carrying `X-Refresh-Token-Transport: cookie` (which the SPA sends and which a
 //! cross-site form cannot) gets its refresh token as an `HttpOnly; SameSite=Strict` cookie,
@@ -6,8 +7,14 @@
 //! such a request may omit the body; the gateway fills it from the cookie. API clients that do
 //! not send the header keep receiving and sending the token in the JSON body.
 
-use api_types::auth::TokenResponse;
-use axum::http::{header, HeaderMap, HeaderValue};
+use crate::error::GatewayError;
+use crate::forward::{read, rebuild, relay, Outgoing};
+use crate::GatewayState;
+use api_types::auth::{paths, TokenResponse};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 
 /// Request header by which the SPA asks for cookie transport.
@@ -15,7 +22,7 @@ pub const TRANSPORT_HEADER: &str = "x-refresh-token-transport";
 /// Name of the refresh token cookie.
 pub const COOKIE_NAME: &str = "shop_refresh";
 /// The paths the cookie is sent to (one cookie each, since a cookie has one path).
-pub const COOKIE_PATHS: [&str; 2] = ["/api/auth/refresh", "/api/auth/logout"];
+pub const COOKIE_PATHS: [&str; 2] = [paths::REFRESH, paths::LOGOUT];
 
 /// Whether the client asked for cookie transport.
 pub fn wants_cookie(headers: &HeaderMap) -> bool {
@@ -70,6 +77,135 @@ pub fn move_into_cookie(body: &[u8], secure: bool) -> Option<(Vec<u8>, Vec<Heade
     let max_age = i64::try_from(tokens.refresh_expires_in).unwrap_or(i64::MAX / 2);
     let cookies = set_cookie_headers(Some(&refresh), max_age, secure);
     Some((serde_json::to_vec(&tokens).ok()?, cookies))
+}
+
+/// `POST /api/auth/login`: forwarded; with cookie transport, a token answer's refresh token
+/// moves into the cookie.
+pub(crate) async fn login(State(state): State<GatewayState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let outgoing = match Outgoing::new(&parts, body).await {
+        Ok(o) => o,
+        Err(refused) => return refused,
+    };
+    let answer = match outgoing.send(&state).await {
+        Ok(a) => a,
+        Err(failed) => return failed,
+    };
+    if wants_cookie(&parts.headers) && answer.status() == StatusCode::OK {
+        tokens_into_cookie(&state, &outgoing, answer).await
+    } else {
+        relay(&state, outgoing.service, answer).await
+    }
+}
+
+/// `POST /api/auth/refresh`: with cookie transport, only from this site (403
+/// `cross_site_request`), the body filled from the cookie when empty, the new refresh token put
+/// back into the cookie, and the cookie cleared on a 401. Without any refresh token: 401
+/// `invalid_refresh_token`.
+pub(crate) async fn refresh(State(state): State<GatewayState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let cookie_mode = wants_cookie(&parts.headers);
+    let outgoing = match with_token(&parts, body, cookie_mode).await {
+        Ok(Some(o)) => o,
+        Ok(None) => return GatewayError::NoRefreshToken.into_response(),
+        Err(refused) => return refused,
+    };
+    let answer = match outgoing.send(&state).await {
+        Ok(a) => a,
+        Err(failed) => return failed,
+    };
+    match answer.status() {
+        StatusCode::OK if cookie_mode => tokens_into_cookie(&state, &outgoing, answer).await,
+        StatusCode::UNAUTHORIZED if cookie_mode => {
+            with_cookies(relay(&state, outgoing.service, answer).await, clear(&state))
+        }
+        _ => relay(&state, outgoing.service, answer).await,
+    }
+}
+
+/// `POST /api/auth/logout`: like [`refresh`] for the cookie; without any refresh token there is
+/// nothing to end (204). Reads the feed of ended sessions again after a success, and clears
+/// the cookie with cookie transport.
+pub(crate) async fn logout(State(state): State<GatewayState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let cookie_mode = wants_cookie(&parts.headers);
+    let cleared = |response: Response| {
+        if cookie_mode {
+            with_cookies(response, clear(&state))
+        } else {
+            response
+        }
+    };
+    let outgoing = match with_token(&parts, body, cookie_mode).await {
+        Ok(Some(o)) => o,
+        Ok(None) => return cleared(StatusCode::NO_CONTENT.into_response()),
+        Err(refused) => return refused,
+    };
+    let answer = match outgoing.send(&state).await {
+        Ok(a) => a,
+        Err(failed) => return failed,
+    };
+    if answer.status().is_success() {
+        state.revocations.poll().await;
+    }
+    cleared(relay(&state, outgoing.service, answer).await)
+}
+
+/// The refresh or logout request to forward: its own body, or with cookie transport and an
+/// empty body one made from the cookie; `None` when there is no refresh token at all.
+///
+/// # Errors
+/// 403 `cross_site_request` for cookie transport from another site's page (CSRF defence beside
+/// `SameSite=Strict` and the custom header: a browser names the page's origin on a POST), or
+/// what [`Outgoing::new`] refuses.
+async fn with_token(
+    parts: &axum::http::request::Parts,
+    body: Body,
+    cookie_mode: bool,
+) -> Result<Option<Outgoing>, Response> {
+    if cookie_mode && !crate::headers::same_origin(&parts.headers) {
+        return Err(GatewayError::CrossSite.into_response());
+    }
+    let mut outgoing = Outgoing::new(parts, body).await?;
+    if !outgoing.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Some(outgoing));
+    }
+    let from_cookie = if cookie_mode {
+        from_request(&parts.headers)
+    } else {
+        None
+    };
+    Ok(from_cookie.map(|token| {
+        outgoing.set_json_body(&serde_json::json!({ "refresh_token": token }));
+        outgoing
+    }))
+}
+
+/// A token answer with its refresh token moved into the cookie.
+async fn tokens_into_cookie(
+    state: &GatewayState,
+    outgoing: &Outgoing,
+    answer: reqwest::Response,
+) -> Response {
+    let (status, headers, bytes) = match read(state, outgoing.service, answer).await {
+        Ok(parts) => parts,
+        Err(failed) => return failed,
+    };
+    match move_into_cookie(&bytes, state.cookie_secure) {
+        Some((body, cookies)) => with_cookies(rebuild(status, headers, body.into()), cookies),
+        None => rebuild(status, headers, bytes.into()),
+    }
+}
+
+fn clear(state: &GatewayState) -> Vec<HeaderValue> {
+    set_cookie_headers(None, 0, state.cookie_secure)
+}
+
+fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
+    for c in cookies {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Which service answers an `/api` path, and whether the gateway requires an access token first.
+//! Which service answers an `/api` path (by prefix), which paths are refused before routing,
+//! and what each service's OpenAPI document says of its routes (methods, access).
 
 use axum::http::Method;
 
@@ -19,24 +20,19 @@ impl Service {
     }
 }
 
-/// Whether a route needs a verified access token at the gateway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Public,
-    Bearer,
+impl Service {
+    /// The service that owns an `/api` path: `/api/auth*` and `/api/users*` are auth's, the
+    /// rest of `/api` is orders'. Nothing else is listed here: each service decides, in its
+    /// OpenAPI document, which of its routes exist and which need an access token.
+    pub fn for_path(path: &str) -> Self {
+        use api_types::auth::paths;
+        if under(path, paths::PREFIX) || under(path, paths::USERS) {
+            Service::Auth
+        } else {
+            Service::Orders
+        }
+    }
 }
-
-/// Auth routes that need no access token.
-const PUBLIC_AUTH: &[&str] = &[
-    "/api/auth/register",
-    "/api/auth/login",
-    "/api/auth/refresh",
-    "/api/auth/logout",
-    // The public keys that verify access tokens (RFC 7517).
-    "/api/auth/jwks",
-    // Answers `{active: false}` for a bad token instead of 401 (RFC 7662 style).
-    "/api/auth/validate",
-];
 
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix
@@ -101,14 +97,41 @@ pub fn check_path(path: &str) -> Result<(), UnsafePath> {
     Ok(())
 }
 
-/// The methods each API path template allows, read from the OpenAPI document (the one place
-/// the services' routes are listed), so that a method no route has is a 405 at the gateway,
-/// not a 401 for want of a token it would never need.
-#[derive(Debug, Clone, Default)]
-pub struct MethodTable(Vec<(Vec<String>, Vec<Method>)>);
+/// Whether an operation needs a verified access token, as its service's document says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No `security`, or one that allows none (`security((), …)`): the service answers
+    /// without a token.
+    Public,
+    /// Every alternative of its `security` names a scheme: no token, no answer (401).
+    Bearer,
+}
 
-impl MethodTable {
-    /// The `/api` paths of `document` and their methods (HEAD wherever GET is).
+/// What a service's document says of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// No path template matches: the service answers (usually 404).
+    Unknown,
+    /// A template matches, but not with this method: 405 with these methods in `Allow`.
+    NotAllowed(Vec<Method>),
+    /// The operation, and whether it needs a token.
+    Allowed(Access),
+}
+
+/// The routes of one service, read from its OpenAPI document: for each `/api` path template,
+/// each method and its [`Access`] (HEAD wherever GET is).
+#[derive(Debug, Clone, Default)]
+pub struct RouteTable(Vec<Route>);
+
+/// One path template (split into segments) and its operations.
+#[derive(Debug, Clone)]
+struct Route {
+    segments: Vec<String>,
+    operations: Vec<(Method, Access)>,
+}
+
+impl RouteTable {
+    /// The `/api` operations of `document`.
     pub fn from_openapi(document: &utoipa::openapi::OpenApi) -> Self {
         let table = document
             .paths
@@ -124,57 +147,59 @@ impl MethodTable {
                     (&item.delete, Method::DELETE),
                     (&item.patch, Method::PATCH),
                 ] {
-                    if op.is_some() {
-                        methods.push(method);
+                    if let Some(op) = op {
+                        methods.push((method, access_of(op)));
                     }
                 }
-                if item.get.is_some() {
-                    methods.push(Method::HEAD);
+                if let Some(op) = &item.get {
+                    methods.push((Method::HEAD, access_of(op)));
                 }
-                (template.split('/').map(str::to_owned).collect(), methods)
+                Route {
+                    segments: template.split('/').map(str::to_owned).collect(),
+                    operations: methods,
+                }
             })
             .collect();
         Self(table)
     }
 
-    /// The methods `path` allows, when it matches a template (`{param}` matches one segment).
-    pub fn allowed(&self, path: &str) -> Option<&[Method]> {
-        self.0
-            .iter()
-            .find(|(template, _)| {
-                let mut segments = path.split('/');
-                template.iter().all(|t| {
-                    segments.next().is_some_and(|s| {
-                        t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
-                    })
-                }) && segments.next().is_none()
-            })
-            .map(|(_, methods)| methods.as_slice())
+    /// What the table says of `method` on `path` (`{param}` matches one non-empty segment).
+    pub fn lookup(&self, method: &Method, path: &str) -> Lookup {
+        let found = self.0.iter().find(|route| {
+            let mut segments = path.split('/');
+            route.segments.iter().all(|t| {
+                segments.next().is_some_and(|s| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                })
+            }) && segments.next().is_none()
+        });
+        let Some(Route {
+            operations: methods,
+            ..
+        }) = found
+        else {
+            return Lookup::Unknown;
+        };
+        match methods.iter().find(|(m, _)| m == method) {
+            Some((_, access)) => Lookup::Allowed(*access),
+            None => Lookup::NotAllowed(methods.iter().map(|(m, _)| m.clone()).collect()),
+        }
     }
 }
 
-/// The service and access rule for `method` on `path`, or `None` for no route (404).
-///
-/// - `/api/auth/{register,login,refresh,logout,jwks,validate}`: auth, public; other `/api/auth/*`: auth, Bearer.
-/// - `/api/users*`: auth, Bearer.
-/// - `/api/products*` (reading), `/api/categories`: orders, public; changing products: Bearer.
-/// - `/api/cart*`, `/api/orders*`, `/api/admin/*`: orders, Bearer.
-pub fn route(method: &Method, path: &str) -> Option<(Service, Access)> {
-    let reading = matches!(*method, Method::GET | Method::HEAD);
-    if PUBLIC_AUTH.contains(&path) {
-        Some((Service::Auth, Access::Public))
-    } else if under(path, "/api/auth") || under(path, "/api/users") {
-        Some((Service::Auth, Access::Bearer))
-    } else if (under(path, "/api/products") && reading) || path == "/api/categories" {
-        Some((Service::Orders, Access::Public))
-    } else if under(path, "/api/products")
-        || under(path, "/api/cart")
-        || under(path, "/api/orders")
-        || under(path, "/api/admin")
-    {
-        Some((Service::Orders, Access::Bearer))
+/// [`Access::Bearer`] when the operation declares `security` and every alternative names a
+/// scheme (an empty alternative `{}` means "or no token", OpenAPI 3.1 §4.8.30).
+fn access_of(op: &utoipa::openapi::path::Operation) -> Access {
+    let Some(requirements) = &op.security else {
+        return Access::Public;
+    };
+    let empty = |r: &utoipa::openapi::security::SecurityRequirement| {
+        serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(serde_json::Map::is_empty))
+    };
+    if requirements.is_empty() || requirements.iter().any(empty) {
+        Access::Public
     } else {
-        None
+        Access::Bearer
     }
 }
 
@@ -182,16 +207,51 @@ pub fn route(method: &Method, path: &str) -> Option<(Service, Access)> {
 mod tests {
     use super::*;
 
+    /// A document as a service serves it.
+    fn orders_like() -> utoipa::openapi::OpenApi {
+        serde_json::from_value(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/api/products": {
+                    "get": {"responses": {}},
+                    "post": {"responses": {}, "security": [{"bearer_auth": []}]}
+                },
+                "/api/products/{id}": {
+                    "get": {"responses": {}},
+                    "patch": {"responses": {}, "security": [{"bearer_auth": []}]}
+                },
+                "/api/auth/validate": {
+                    "post": {"responses": {}, "security": [{}, {"bearer_auth": []}]}
+                }
+            }
+        }))
+        .unwrap()
+    }
+
     #[test]
-    fn the_method_table_follows_the_document() {
-        let table = MethodTable::from_openapi(&crate::docs::document());
-        let products = table.allowed("/api/products").unwrap();
-        assert!(products.contains(&Method::GET) && products.contains(&Method::POST));
-        assert!(!products.contains(&Method::PUT));
-        let one = table.allowed("/api/products/12").unwrap();
-        assert!(one.contains(&Method::PATCH) && one.contains(&Method::HEAD));
-        assert!(table.allowed("/api/categories").unwrap() == [Method::GET, Method::HEAD]);
-        assert!(table.allowed("/api/nothing").is_none());
+    fn the_route_table_follows_the_document() {
+        let table = RouteTable::from_openapi(&orders_like());
+        let public = Lookup::Allowed(Access::Public);
+        let bearer = Lookup::Allowed(Access::Bearer);
+        assert_eq!(table.lookup(&Method::GET, "/api/products"), public);
+        assert_eq!(table.lookup(&Method::HEAD, "/api/products/12"), public);
+        assert_eq!(table.lookup(&Method::POST, "/api/products"), bearer);
+        assert_eq!(table.lookup(&Method::PATCH, "/api/products/12"), bearer);
+        assert_eq!(
+            table.lookup(&Method::POST, "/api/auth/validate"),
+            public,
+            "a token is optional"
+        );
+        assert_eq!(
+            table.lookup(&Method::PUT, "/api/products"),
+            Lookup::NotAllowed(vec![Method::GET, Method::POST, Method::HEAD])
+        );
+        assert_eq!(table.lookup(&Method::GET, "/api/nothing"), Lookup::Unknown);
+        assert_eq!(
+            table.lookup(&Method::GET, "/api/products/"),
+            Lookup::Unknown
+        );
     }
 
     #[test]
@@ -230,30 +290,25 @@ mod tests {
     }
 
     #[test]
-    fn each_api_path_goes_to_its_service_with_its_access_rule() {
-        let cases = [
-            ("/api/auth/login", Some((Service::Auth, Access::Public))),
-            ("/api/auth/register", Some((Service::Auth, Access::Public))),
-            ("/api/auth/me", Some((Service::Auth, Access::Bearer))),
-            ("/api/users/3", Some((Service::Auth, Access::Bearer))),
-            ("/api/products", Some((Service::Orders, Access::Public))),
-            ("/api/products/12", Some((Service::Orders, Access::Public))),
-            ("/api/categories", Some((Service::Orders, Access::Public))),
-            ("/api/cart", Some((Service::Orders, Access::Bearer))),
-            ("/api/cart/items/1", Some((Service::Orders, Access::Bearer))),
-            ("/api/orders", Some((Service::Orders, Access::Bearer))),
-            ("/api/orders/5", Some((Service::Orders, Access::Bearer))),
-            ("/api/productsx", None),
-            ("/api/cartoon", None),
-            ("/api/nothing", None),
-        ];
-        for (path, expected) in cases {
-            assert_eq!(route(&Method::GET, path), expected, "{path}");
+    fn each_api_path_goes_to_its_service_by_prefix() {
+        for path in [
+            "/api/auth/login",
+            "/api/auth",
+            "/api/auth/me",
+            "/api/users/3",
+            "/api/users",
+        ] {
+            assert_eq!(Service::for_path(path), Service::Auth, "{path}");
         }
-        let bearer = Some((Service::Orders, Access::Bearer));
-        assert_eq!(route(&Method::POST, "/api/products"), bearer);
-        assert_eq!(route(&Method::PATCH, "/api/products/3"), bearer);
-        assert_eq!(route(&Method::GET, "/api/admin/orders"), bearer);
-        assert_eq!(route(&Method::GET, "/api/orders/3/events"), bearer);
+        for path in [
+            "/api/products",
+            "/api/cart/items/1",
+            "/api/orders/5/events",
+            "/api/authx",
+            "/api/usersx",
+            "/api/nothing",
+        ] {
+            assert_eq!(Service::for_path(path), Service::Orders, "{path}");
+        }
     }
 }

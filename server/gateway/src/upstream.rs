@@ -9,6 +9,7 @@
 //! and closes its breaker again when it answers. A service whose members are all out is
 //! "open": its routes answer 503 at once.
 
+use crate::api_map::ApiMap;
 use crate::routes::Service;
 use failsafe::{backoff, failure_policy, Instrument, StateMachine};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -194,19 +195,24 @@ impl Pool {
         self.retry_budget.check().is_ok()
     }
 
-    /// Records an active health check of member `i`.
-    pub(crate) fn checked(&self, i: usize, result: Result<(), String>) {
+    /// Records an active health check of member `i`; `true` when it came back up.
+    pub(crate) fn checked(&self, i: usize, result: Result<(), String>) -> bool {
         let m = &self.members[i];
         match result {
             Ok(()) => {
-                m.healthy.store(true, Ordering::Relaxed);
+                let was_up = m.healthy.swap(true, Ordering::Relaxed);
                 m.breaker.reset();
+                if !was_up {
+                    tracing::info!(service = self.service.name(), upstream = %m.url, "upstream up");
+                }
+                !was_up
             }
             Err(reason) => {
                 if m.healthy.swap(false, Ordering::Relaxed) {
                     tracing::warn!(service = self.service.name(), upstream = %m.url, %reason, "upstream down");
                 }
                 *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                false
             }
         }
     }
@@ -234,9 +240,23 @@ impl Pool {
     }
 }
 
-/// Checks every member of `pool` every `interval` until `stop` is cancelled.
+/// Reads the service's document ([`ApiMap::fetch`]) from the first member that gives it.
+pub(crate) async fn learn_routes(pool: &Pool, api: &ApiMap, client: &reqwest::Client) {
+    for member in &pool.members {
+        match api.fetch(client, pool.service, &member.url).await {
+            Ok(()) => return,
+            Err(reason) => {
+                tracing::debug!(service = pool.service.name(), upstream = %member.url, %reason, "routes not learned");
+            }
+        }
+    }
+}
+
+/// Checks every member of `pool` every `interval` until `stop` is cancelled, and reads the
+/// service's document again whenever a member comes back up (or while it is unknown).
 pub(crate) async fn check_forever(
     pool: Arc<Pool>,
+    api: Arc<ApiMap>,
     client: reqwest::Client,
     interval: Duration,
     stop: tokio_util::sync::CancellationToken,
@@ -270,8 +290,12 @@ pub(crate) async fn check_forever(
         if shop_common::serve::is_draining() {
             continue;
         }
+        let mut came_up = false;
         for (i, result) in results {
-            pool.checked(i, result);
+            came_up |= pool.checked(i, result);
+        }
+        if came_up || !api.knows(pool.service) {
+            learn_routes(&pool, &api, &client).await;
         }
     }
 }

@@ -99,18 +99,14 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
-impl Default for OrdersSettings {
-    fn default() -> Self {
+impl OrdersSettings {
+    /// The command line's defaults (one source: [`shop_common::config::cli_defaults`]) on a
+    /// free port and with a payment provider that answers at once: for tests.
+    pub fn for_tests() -> Self {
         Self {
             orders_addr: "127.0.0.1:0".to_owned(),
-            jwks_urls: Vec::new(),
-            revocation_feed_urls: Vec::new(),
-            payment_success_rate: 0.8,
             payment_latency_ms: 0,
-            payment_outage: false,
-            payment_timeout_ms: 3000,
-            payment_breaker_failures: 3,
-            payment_breaker_open_secs: 30,
+            ..shop_common::config::cli_defaults()
         }
     }
 }
@@ -286,6 +282,12 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/api/orders/{id}/events", get(orders::order_events))
         .route("/api/admin/orders", get(orders::admin_list_orders))
         .route("/api/admin/products", get(catalog::admin_list_products))
+        .route(
+            shop_common::document::PATH,
+            shop_common::document::route(
+                serde_json::to_string(&openapi()).expect("a serialisable document"),
+            ),
+        )
         .merge(shop_common::health::router(
             shop_common::health::sqlite_ready(state.db.clone()),
         ))

@@ -172,7 +172,7 @@ async fn a_refresh_rotates_the_token_and_a_reused_one_ends_the_session() {
         std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
         shop_auth::AuthSettings {
             refresh_reuse_grace_secs: 0,
-            ..Default::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;
@@ -262,7 +262,7 @@ async fn accounts_survive_a_restart() {
     app.signed_up("hank").await;
     let dir = app.dir.clone();
     drop(app);
-    let again = spawn_auth_in(dir, shop_auth::AuthSettings::default()).await;
+    let again = spawn_auth_in(dir, shop_auth::AuthSettings::for_tests()).await;
     assert_eq!(
         again.login("hank", "a good password").await.status(),
         StatusCode::OK
@@ -566,7 +566,7 @@ fn production_auth(dir: &std::path::Path) -> shop_auth::AuthSettings {
     shop_common::token::SigningKey::load_or_generate(&path).unwrap();
     shop_auth::AuthSettings {
         access_token_signing_key: Some(path),
-        ..Default::default()
+        ..shop_auth::AuthSettings::for_tests()
     }
 }
 
@@ -640,7 +640,7 @@ async fn a_session_ends_at_its_absolute_expiry_however_often_it_is_refreshed() {
         std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
         shop_auth::AuthSettings {
             session_max_age_secs: 2,
-            ..Default::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;
@@ -763,7 +763,7 @@ async fn a_burst_of_sign_ins_beyond_the_hashing_slots_is_told_to_retry() {
         shop_auth::AuthSettings {
             password_hash_concurrency: 1,
             password_hash_max_wait_ms: 0,
-            ..shop_auth::AuthSettings::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;

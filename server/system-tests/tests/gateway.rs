@@ -1,4 +1,4 @@
-//! The whole stack as one command runs it: the gateway with auth and orders in-process.
+//! The whole shop as one command runs it: the gateway with auth and orders in one process.
 
 mod support;
 
@@ -38,9 +38,19 @@ async fn a_customer_shops_end_to_end_through_the_gateway() {
 
 #[tokio::test]
 async fn protected_routes_are_refused_at_the_gateway_before_any_upstream_call() {
-    // The orders upstream is a closed port: a 401 proves the gateway answered by itself.
-    let app =
-        spawn_stack(|c| c.gateway.orders_upstreams = vec!["http://127.0.0.1:9".to_owned()]).await;
+    // The gateway learns the orders routes from an orders service that then stops: a 401
+    // proves the gateway answered by itself.
+    let orders = support::spawn_orders(1.0).await;
+    let orders_url = orders.base.clone();
+    let app = spawn_stack(|c| c.gateway.orders_upstreams = vec![orders_url.clone()]).await;
+    drop(orders);
+    support::poll(|| async {
+        let gone = reqwest::get(format!("{orders_url}/health/live"))
+            .await
+            .is_err();
+        gone.then_some(())
+    })
+    .await;
     let r = app.get("/api/cart").await;
     assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"shop\"");
     assert_problem(r, StatusCode::UNAUTHORIZED, "unauthorized").await;

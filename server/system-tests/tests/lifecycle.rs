@@ -442,7 +442,7 @@ fn failing_provider(latency_ms: u64, outage: bool) -> OrdersSettings {
         payment_timeout_ms: 100,
         payment_breaker_failures: 2,
         payment_breaker_open_secs: 60,
-        ..OrdersSettings::default()
+        ..OrdersSettings::for_tests()
     }
 }
 

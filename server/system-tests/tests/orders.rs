@@ -495,7 +495,7 @@ async fn any_number_of_submissions_of_one_cart_make_one_order() {
     let app = support::spawn_orders_with(shop_orders::OrdersSettings {
         payment_success_rate: 1.0,
         payment_latency_ms: 300,
-        ..shop_orders::OrdersSettings::default()
+        ..shop_orders::OrdersSettings::for_tests()
     })
     .await;
     let t = app.token_for(21);

@@ -38,7 +38,7 @@ impl Upstream {
                 let settings = OrdersSettings {
                     payment_success_rate: 1.0,
                     jwks_urls,
-                    ..OrdersSettings::default()
+                    ..OrdersSettings::for_tests()
                 };
                 let app = shop_orders::app(&SharedSettings::dev(&dir), &settings)
                     .await

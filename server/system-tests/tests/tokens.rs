@@ -292,7 +292,7 @@ async fn forged_and_malformed_tokens_are_401_at_the_gateway_and_auth_and_orders(
 
 #[tokio::test]
 async fn the_orders_service_alone_refuses_forged_tokens_too() {
-    let orders = spawn_orders_with(shop_orders::OrdersSettings::default()).await;
+    let orders = spawn_orders_with(shop_orders::OrdersSettings::for_tests()).await;
     let pem = pem_of(&orders);
     let kid = orders.signer.public_key().kid().to_owned();
     let claims = good_claims(42, "s1");
@@ -313,7 +313,7 @@ async fn the_orders_service_alone_refuses_forged_tokens_too() {
 async fn without_reachable_keys_the_orders_service_answers_503_not_401() {
     let orders = spawn_orders_with(shop_orders::OrdersSettings {
         jwks_urls: vec!["http://127.0.0.1:9/api/auth/jwks".to_owned()],
-        ..shop_orders::OrdersSettings::default()
+        ..shop_orders::OrdersSettings::for_tests()
     })
     .await;
     let r = orders.get_as(&orders.token_for(1), "/api/cart").await;
@@ -377,7 +377,7 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
         0,
         shop_auth::AuthSettings {
             access_token_signing_key: Some(old_key.clone()),
-            ..Default::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;
@@ -402,7 +402,7 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
         shop_auth::AuthSettings {
             access_token_signing_key: Some(new_key.clone()),
             access_token_published_keys: vec![old_key.clone()],
-            ..Default::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;
@@ -451,7 +451,7 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
         port,
         shop_auth::AuthSettings {
             access_token_signing_key: Some(new_key),
-            ..Default::default()
+            ..shop_auth::AuthSettings::for_tests()
         },
     )
     .await;
@@ -475,7 +475,7 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
 #[tokio::test]
 async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let dir = Arc::new(tempfile::TempDir::new().unwrap());
-    let first = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::default()).await;
+    let first = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     let path = dev_key_path(dir.path());
     #[cfg(unix)]
     {
@@ -486,7 +486,7 @@ async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let kid = |set: Value| set["keys"][0]["kid"].as_str().unwrap().to_owned();
     let before = kid(first.get("/api/auth/jwks").await.json().await.unwrap());
     drop(first);
-    let again = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::default()).await;
+    let again = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     assert_eq!(
         kid(again.get("/api/auth/jwks").await.json().await.unwrap()),
         before
@@ -509,7 +509,7 @@ async fn outside_dev_mode_a_missing_exposed_weak_or_foreign_key_refuses_to_start
     };
     let with_key = |path: Option<std::path::PathBuf>| shop_auth::AuthSettings {
         access_token_signing_key: path,
-        ..Default::default()
+        ..shop_auth::AuthSettings::for_tests()
     };
 
     let e = refused(
@@ -599,7 +599,7 @@ async fn tokens_with_made_up_key_ids_are_refused_at_once_and_fetch_at_most_once_
     tokio::spawn(async move { axum::serve(listener, stub).await });
     let orders = spawn_orders_with(shop_orders::OrdersSettings {
         jwks_urls: vec![url],
-        ..Default::default()
+        ..shop_orders::OrdersSettings::for_tests()
     })
     .await;
     // Nine tokens, each signed by a key nobody publishes, the last eight at the same moment.

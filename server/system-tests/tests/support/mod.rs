@@ -83,7 +83,7 @@ async fn listener() -> tokio::net::TcpListener {
 
 /// The auth service alone, dev mode, fresh database.
 pub async fn spawn_auth() -> TestApp {
-    spawn_auth_in(Arc::new(TempDir::new().unwrap()), AuthSettings::default()).await
+    spawn_auth_in(Arc::new(TempDir::new().unwrap()), AuthSettings::for_tests()).await
 }
 
 /// The auth service alone on the data directory `dir`.
@@ -97,7 +97,7 @@ pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp
 pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
     spawn_orders_with(OrdersSettings {
         payment_success_rate,
-        ..OrdersSettings::default()
+        ..OrdersSettings::for_tests()
     })
     .await
 }
@@ -135,19 +135,11 @@ async fn serve(app: axum::Router, dir: Arc<TempDir>, shutdown: CancellationToken
     }
 }
 
-/// The whole stack as `cargo leptos watch` runs it (gateway with auth and orders embedded), all
-/// on port 0; `tweak` adjusts the settings first.
-pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
+/// The whole shop as `cargo leptos watch` runs it (the launcher: gateway, auth and orders in
+/// one process, each on its own port), all on port 0; `tweak` adjusts the settings first.
+pub async fn spawn_stack(tweak: impl FnOnce(&mut shop::Config)) -> TestApp {
     let dir = Arc::new(TempDir::new().unwrap());
-    let mut config = gateway::Config {
-        shared: SharedSettings::dev(dir.path()),
-        gateway: gateway::GatewaySettings::default(),
-        auth: AuthSettings::default(),
-        orders: OrdersSettings {
-            payment_success_rate: 1.0,
-            ..OrdersSettings::default()
-        },
-    };
+    let mut config = shop::Config::for_tests(dir.path());
     tweak(&mut config);
     let site = leptos::prelude::LeptosOptions::builder()
         .output_name("shop")
@@ -156,15 +148,14 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut gateway::Config)) -> TestApp {
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    let stack = gateway::start(config, site, l, shutdown.clone())
-        .await
-        .unwrap();
+    let mut servers = shop_common::serve::Servers::new(shutdown.clone());
+    let running = shop::start(config, site, l, &mut servers).await.unwrap();
     let services = Some((
-        stack.auth_upstreams[0].clone(),
-        stack.orders_upstreams[0].clone(),
+        running.auth_upstreams[0].clone(),
+        running.orders_upstreams[0].clone(),
     ));
-    let admin = Some(format!("http://{}", stack.admin_addr));
-    tokio::spawn(stack.wait());
+    let admin = Some(format!("http://{}", running.gateway.admin_addr));
+    tokio::spawn(servers.wait());
     TestApp {
         base,
         client: client(),

@@ -1,22 +1,27 @@
-//! The real gateway binary: killed with SIGKILL and started again on the same data directory it
+//! The real shop binary (the launcher): killed with SIGKILL and started again on the same data directory it
 //! keeps everything it acknowledged; stopped with SIGTERM it drains gracefully.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-/// Starts the gateway binary on free ports; returns the process and its base URL.
+/// Starts the shop binary on free ports; returns the process and its base URL.
 fn start(data_dir: &std::path::Path) -> (Child, String) {
     start_with(data_dir, &[])
 }
 
-/// [`start`] with extra environment variables.
+/// [`start`] with extra environment variables. The process reports its ports in the address
+/// file (`SHOP_ADDRESS_FILE`), which this waits for (at most 60 s, failing early if the
+/// process exits).
 fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gateway"))
+    let address_file = data_dir.join("addresses.json");
+    let _ = std::fs::remove_file(&address_file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
         .env("NO_COLOR", "1")
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "warn")
         .env("SHOP_DEV_MODE", "true")
         .env("SHOP_DATA_DIR", data_dir)
+        .env("SHOP_ADDRESS_FILE", &address_file)
         .env("SHOP_LEPTOS_CONFIG", data_dir.join("no-such-file.toml"))
         .env("LEPTOS_OUTPUT_NAME", "shop")
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
@@ -26,24 +31,28 @@ fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, Strin
         .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
         .env("SHOP_PAYMENT_LATENCY_MS", "0")
         .envs(env.iter().copied())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the gateway binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.split("gateway listening addr=")
-                .nth(1)
-                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
-        })
-        .expect("the gateway logs its address");
-    // Keep draining the log so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, format!("http://{addr}"))
+        .expect("the shop binary starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let addresses: Value = loop {
+        if let Ok(text) = std::fs::read_to_string(&address_file) {
+            break serde_json::from_str(&text).expect("the address file is JSON");
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the shop exited before it reported its addresses: {status}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the shop never reported its addresses"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let gateway = addresses["gateway"]
+        .as_str()
+        .expect("the gateway's address");
+    (child, format!("http://{gateway}"))
 }
 
 #[tokio::test]

@@ -1,0 +1,275 @@
+//! Forwarding a request to the service that owns its path, on one of its upstreams, with
+//! retries for idempotent requests, and relaying the answer (event streams as they come).
+//!
+//! The cross-cutting checks run before, as layers ([`crate::layers`]); the refresh-cookie
+//! handlers ([`crate::refresh_cookie`]) wrap this forwarder for login, refresh and logout.
+
+use crate::error::GatewayError;
+use crate::headers::{end_to_end_headers, upstream_headers};
+use crate::layers::ClientIp;
+use crate::routes::Service;
+use crate::GatewayState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+
+/// Largest request body forwarded, in bytes.
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// `ANY /api/*` (but login, refresh and logout): forwards as it is; after a success that ended
+/// sessions, reads the feed of ended sessions again so the very next request sees it.
+pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let outgoing = match Outgoing::new(&parts, body).await {
+        Ok(o) => o,
+        Err(refused) => return refused,
+    };
+    let answer = match outgoing.send(&state).await {
+        Ok(a) => a,
+        Err(failed) => return failed,
+    };
+    if answer.status().is_success()
+        && crate::revocations::ends_sessions(&outgoing.method, &outgoing.path)
+    {
+        state.revocations.poll().await;
+    }
+    relay(&state, outgoing.service, answer).await
+}
+
+/// A request as it will be sent upstream.
+pub(crate) struct Outgoing {
+    pub(crate) service: Service,
+    pub(crate) method: Method,
+    /// The request path, exactly as received (and checked).
+    pub(crate) path: String,
+    path_and_query: String,
+    headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Outgoing {
+    /// The request of `parts` with its whole `body` (at most [`MAX_BODY_BYTES`]), for the
+    /// service that owns its path.
+    ///
+    /// # Errors
+    /// 413 `payload_too_large`; 400 `unsafe_path` when the URL the upstream client would send
+    /// has another path than the one received (and classified).
+    pub(crate) async fn new(parts: &Parts, body: Body) -> Result<Self, Response> {
+        let path = parts.uri.path().to_owned();
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map_or(path.clone(), |p| p.as_str().to_owned());
+        let parsed = reqwest::Url::parse(&format!("http://upstream{path_and_query}"));
+        if parsed.as_ref().map_or(true, |url| url.path() != path) {
+            return Err(GatewayError::UnsafePath(None).into_response());
+        }
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| GatewayError::PayloadTooLarge(MAX_BODY_BYTES).into_response())?;
+        let client = parts.extensions.get::<ClientIp>().and_then(|c| c.0);
+        Ok(Self {
+            service: Service::for_path(&path),
+            method: parts.method.clone(),
+            headers: upstream_headers(&parts.headers, client),
+            path,
+            path_and_query,
+            body,
+        })
+    }
+
+    /// Replaces the body with the JSON `body`.
+    pub(crate) fn set_json_body(&mut self, body: &serde_json::Value) {
+        self.body = serde_json::to_vec(body).unwrap_or_default().into();
+        self.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+
+    /// Sends the request (see [`Attempt::send`]); retried only when idempotent: GET, HEAD,
+    /// or a POST with an `Idempotency-Key`.
+    ///
+    /// # Errors
+    /// The gateway's answer when no upstream gave one to pass on.
+    pub(crate) async fn send(&self, state: &GatewayState) -> Result<reqwest::Response, Response> {
+        let idempotent = matches!(self.method, Method::GET | Method::HEAD)
+            || (self.method == Method::POST && self.headers.contains_key("idempotency-key"));
+        Attempt {
+            state,
+            outgoing: self,
+        }
+        .send(idempotent)
+        .await
+    }
+}
+
+/// The upstream's answer as the client's: an event stream flows through as it comes, without a
+/// total time limit; any other body is read within the upstream timeout.
+pub(crate) async fn relay(
+    state: &GatewayState,
+    service: Service,
+    answer: reqwest::Response,
+) -> Response {
+    let status = answer.status();
+    let headers = end_to_end_headers(answer.headers());
+    if is_event_stream(&headers) {
+        return rebuild(status, headers, Body::from_stream(answer.bytes_stream()));
+    }
+    match read(state, service, answer).await {
+        Ok((status, headers, bytes)) => rebuild(status, headers, Body::from(bytes)),
+        Err(failed) => failed,
+    }
+}
+
+/// The upstream's whole answer, read within the upstream timeout.
+///
+/// # Errors
+/// 504 `upstream_timeout`, or 502 when the body breaks off.
+pub(crate) async fn read(
+    state: &GatewayState,
+    service: Service,
+    answer: reqwest::Response,
+) -> Result<(StatusCode, HeaderMap, Bytes), Response> {
+    let status = answer.status();
+    let headers = end_to_end_headers(answer.headers());
+    match tokio::time::timeout(state.upstream_timeout, answer.bytes()).await {
+        Ok(Ok(bytes)) => Ok((status, headers, bytes)),
+        Ok(Err(e)) => Err(GatewayError::upstream(service, &e).into_response()),
+        Err(_) => Err(GatewayError::UpstreamTimeout(service).into_response()),
+    }
+}
+
+/// A response of these parts.
+pub(crate) fn rebuild(status: StatusCode, headers: HeaderMap, body: Body) -> Response {
+    let mut r = Response::new(body);
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    r
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
+}
+
+/// Most retries of one request (each on another upstream).
+const MAX_RETRIES: usize = 2;
+/// First retry back-off; doubled each time, capped at [`MAX_BACKOFF`], with full jitter.
+const BASE_BACKOFF: Duration = Duration::from_millis(25);
+const MAX_BACKOFF: Duration = Duration::from_millis(400);
+
+/// One request to a service, tried on its upstreams.
+struct Attempt<'a> {
+    state: &'a GatewayState,
+    outgoing: &'a Outgoing,
+}
+
+/// Why a try did not give an answer to pass on.
+enum Failure {
+    Timeout,
+    Transport(reqwest::Error),
+    /// An answer worth retrying elsewhere (502, 504, or 503 without `Retry-After`).
+    Answer(reqwest::Response),
+}
+
+impl Attempt<'_> {
+    /// Sends to an available upstream; for an `idempotent` request, on a transport error, a
+    /// timeout or a 502/503/504, retries on another available upstream after a jittered
+    /// back-off, while the retry budget lasts. Every upstream out: 503 at once.
+    async fn send(&self, idempotent: bool) -> Result<reqwest::Response, Response> {
+        let pool = self.state.pool(self.outgoing.service);
+        let mut tried = Vec::new();
+        let mut last = None;
+        loop {
+            let Some(i) = pool.pick(&tried) else {
+                return Err(match last {
+                    Some(failure) => self.failure_response(failure),
+                    None => GatewayError::ServiceUnavailable(self.outgoing.service).into_response(),
+                });
+            };
+            tried.push(i);
+            let failure = match self.try_once(pool, i).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let retry = idempotent
+                && tried.len() <= MAX_RETRIES
+                && tried.len() < pool.len()
+                && pool.may_retry();
+            if !retry {
+                return Err(self.failure_response(failure));
+            }
+            last = Some(failure);
+            let cap = BASE_BACKOFF
+                .saturating_mul(1 << (tried.len() - 1))
+                .min(MAX_BACKOFF);
+            tokio::time::sleep(cap.mul_f64(rand::random::<f64>())).await;
+        }
+    }
+
+    async fn try_once(
+        &self,
+        pool: &crate::upstream::Pool,
+        i: usize,
+    ) -> Result<reqwest::Response, Failure> {
+        let out = self.outgoing;
+        let url = format!("{}{}", pool.member(i).url, out.path_and_query);
+        let request = self
+            .state
+            .client
+            .request(out.method.clone(), url)
+            .headers(out.headers.clone())
+            .body(out.body.clone());
+        match tokio::time::timeout(self.state.upstream_timeout, request.send()).await {
+            Err(_) => {
+                pool.failed(i, "timed out".to_owned());
+                Err(Failure::Timeout)
+            }
+            Ok(Err(e)) => {
+                pool.failed(i, crate::upstream::describe(&e));
+                Err(Failure::Transport(e))
+            }
+            Ok(Ok(answer)) => {
+                let status = answer.status();
+                // A 503 is a live service refusing on purpose (payments down, database busy).
+                if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+                    pool.failed(i, format!("answered {status}"));
+                } else {
+                    pool.succeeded(i);
+                }
+                let worth_retrying = matches!(
+                    status,
+                    StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+                ) || (status == StatusCode::SERVICE_UNAVAILABLE
+                    && !answer.headers().contains_key(header::RETRY_AFTER));
+                if worth_retrying {
+                    Err(Failure::Answer(answer))
+                } else {
+                    Ok(answer)
+                }
+            }
+        }
+    }
+
+    fn failure_response(&self, failure: Failure) -> Response {
+        match failure {
+            Failure::Timeout => {
+                GatewayError::UpstreamTimeout(self.outgoing.service).into_response()
+            }
+            Failure::Transport(e) => {
+                GatewayError::upstream(self.outgoing.service, &e).into_response()
+            }
+            Failure::Answer(answer) => rebuild(
+                answer.status(),
+                end_to_end_headers(answer.headers()),
+                Body::from_stream(answer.bytes_stream()),
+            ),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Which headers cross the gateway: never hop-by-hop headers (RFC 9110 §7.6.1), the client's
+//! cookies, or any identity header a client could forge (the services read identity only from
+//! the access token, which they verify again).
+
+use crate::refresh_cookie;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
+use std::net::IpAddr;
+
+/// Hop-by-hop headers (RFC 9110 §7.6.1) and others the gateway sets itself.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// Whether a request header claims an identity: dropped, because only a verified token counts.
+fn is_identity_header(name: &str) -> bool {
+    [
+        "x-user",
+        "x-auth",
+        "x-forwarded-user",
+        "x-remote-user",
+        "remote-user",
+        "x-authenticated",
+        "x-role",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+}
+
+/// Copies `from` without hop-by-hop headers (and those the `Connection` header names).
+pub(crate) fn end_to_end_headers(from: &HeaderMap) -> HeaderMap {
+    let named_by_connection: Vec<String> = from
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_ascii_lowercase()))
+        .collect();
+    let mut out = HeaderMap::new();
+    for (name, value) in from {
+        let n = name.as_str();
+        if !HOP_BY_HOP.contains(&n) && !named_by_connection.iter().any(|c| c == n) {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// Headers sent upstream: end-to-end headers less cookies and identity claims, plus
+/// `X-Forwarded-For`.
+pub(crate) fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> HeaderMap {
+    let mut headers = end_to_end_headers(from);
+    let drop: Vec<HeaderName> = headers
+        .keys()
+        .filter(|n| {
+            let n = n.as_str();
+            n == "cookie"
+                || n == refresh_cookie::TRANSPORT_HEADER
+                || n == shop_common::internal::HEADER
+                || is_identity_header(n)
+        })
+        .cloned()
+        .collect();
+    for name in drop {
+        headers.remove(name);
+    }
+    headers.remove("x-forwarded-for");
+    if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()) {
+        headers.insert("x-forwarded-for", ip);
+    }
+    headers
+}
+
+/// Whether the request's `Origin`, if any, is this site (its host and port equal `Host`).
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .split_once("://")
+        .map_or("", |(_, rest)| rest)
+        .trim_end_matches('/');
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_origin_passes() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("shop.example:8000"));
+        assert!(
+            same_origin(&h),
+            "no Origin: not a cross-site browser request"
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://shop.example:8000"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h));
+    }
+
+    #[test]
+    fn identity_cookie_and_hop_by_hop_headers_are_not_forwarded() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("x-user-id", "1"),
+            ("X-Auth-Role", "admin"),
+            ("x-forwarded-user", "admin"),
+            ("cookie", "shop_refresh=x"),
+            ("connection", "close, x-secret"),
+            ("x-secret", "1"),
+            ("transfer-encoding", "chunked"),
+            ("authorization", "Bearer t"),
+            ("x-request-id", "abc"),
+            ("x-forwarded-for", "6.6.6.6"),
+        ] {
+            h.insert(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_static(v),
+            );
+        }
+        let out = upstream_headers(&h, Some("127.0.0.1".parse().unwrap()));
+        let names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
+        assert_eq!(out["authorization"], "Bearer t");
+        assert_eq!(out["x-request-id"], "abc");
+        assert_eq!(out["x-forwarded-for"], "127.0.0.1");
+        for gone in [
+            "x-user-id",
+            "x-auth-role",
+            "x-forwarded-user",
+            "cookie",
+            "connection",
+            "x-secret",
+            "transfer-encoding",
+        ] {
+            assert!(!names.contains(&gone), "{gone} was forwarded");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The gateway's cross-cutting checks as axum middleware (`from_fn_with_state`), in the order a
+//! request meets them:
+//! 1. [`refuse_unsafe_paths`] (every path): 400 `unsafe_path` for a path an upstream could read
+//!    differently, before any routing decision;
+//! 2. [`limit_address`] (`/api`): the per-address limits, before any token is looked at, so
+//!    requests with refused tokens spend their address's budget too;
+//! 3. [`identity`] (`/api`): what the owning service's document says of the route (405), the
+//!    access token where the route needs one (401, ended sessions included), and the per-user
+//!    limit of a verified user;
+//!
+//! and [`security_headers`] on every answer.
+
+use crate::error::GatewayError;
+use crate::routes::{Access, Lookup, Service};
+use crate::GatewayState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::net::{IpAddr, SocketAddr};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The client's address as [`limit_address`] found it (`None` without a peer address), for
+/// the `X-Forwarded-For` sent upstream.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientIp(pub(crate) Option<IpAddr>);
+
+/// Middleware: 400 `unsafe_path` for a request path that an upstream or a URL parser could read
+/// differently from the gateway ([`crate::routes::check_path`]).
+pub(crate) async fn refuse_unsafe_paths(req: Request, next: Next) -> Response {
+    match crate::routes::check_path(req.uri().path()) {
+        Ok(()) => next.run(req).await,
+        Err(why) => GatewayError::UnsafePath(Some(why)).into_response(),
+    }
+}
+
+/// Middleware: the per-address limits (429 `rate_limited`); records the [`ClientIp`].
+pub(crate) async fn limit_address(
+    State(state): State<GatewayState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let client = state.limits.client_ip(peer, req.headers());
+    if let Err(refused) = state.limits.check_address(client, req.uri().path()) {
+        return refused.into_response();
+    }
+    req.extensions_mut().insert(ClientIp(client));
+    next.run(req).await
+}
+
+/// Middleware: 405 for a method the route does not have; 401 without a valid access token of a
+/// live session where the route needs one; 429 when the verified user's budget is spent. A
+/// token on a public route is verified only to count the request against its user (a refused
+/// one is left to the service).
+pub(crate) async fn identity(
+    State(state): State<GatewayState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let service = Service::for_path(path);
+    let access = match state.api.lookup(service, req.method(), path) {
+        Lookup::NotAllowed(allowed) => {
+            return GatewayError::MethodNotAllowed(allowed).into_response()
+        }
+        Lookup::Allowed(access) => access,
+        Lookup::Unknown => Access::Public,
+    };
+    let (parts, body) = req.into_parts();
+    let has_token = parts.headers.contains_key(header::AUTHORIZATION);
+    if access == Access::Bearer || has_token {
+        // Refuses ended sessions too (the verifier consults the feed of ended sessions).
+        match shop_common::extract::verified_identity(&state.verifier, &parts).await {
+            Ok(identity) => {
+                if let Err(refused) = state.limits.check_user(identity.user_id) {
+                    return refused.into_response();
+                }
+            }
+            Err(e) if access == Access::Bearer => return e.into_response(),
+            Err(_) => {}
+        }
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Adds the security headers to every answer of `routes` that lacks them: no sniffing, no
+/// referrer, no framing, its own browsing context group, the content security policy
+/// ([`crate::protect::content_security_policy`]) and, when served over TLS (`hsts`),
+/// `Strict-Transport-Security` (RFC 6797).
+pub(crate) fn security_headers(mut routes: Router, live_reload: bool, hsts: bool) -> Router {
+    let csp = crate::protect::content_security_policy(live_reload);
+    let mut headers = vec![
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&csp).expect("a valid header"),
+        ),
+    ];
+    if hsts {
+        headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    for (name, value) in headers {
+        routes = routes.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    routes
+}

@@ -1,0 +1,19 @@
+//! Runs the whole shop in one process: the gateway on the Leptos site address, auth on
+//! `SHOP_AUTH_ADDR`, orders on `SHOP_ORDERS_ADDR`. Settings: see `shop --help`.
+
+use clap::Parser;
+use shop_common::serve::Servers;
+use tokio_util::sync::CancellationToken;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = shop::Config::parse();
+    shop_common::telemetry::init(config.shared.log_format);
+    let site = gateway::site_options(&config.gateway)?;
+    let listener = shop_common::serve::bind(&site.site_addr.to_string()).await?;
+    let shared = config.shared.clone();
+    let stop = CancellationToken::new();
+    let mut servers = Servers::new(stop.clone());
+    shop::start(config, site, listener, &mut servers).await?;
+    shared.run_until_signal(servers.wait(), stop).await
+}
