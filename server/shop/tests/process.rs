@@ -3,17 +3,21 @@
 
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use tempfile::TempDir;
+use test_support::{poll, TestApp};
 use std::time::{Duration, Instant};
 
-/// Starts the shop binary on free ports; returns the process and its base URL.
-fn start(data_dir: &std::path::Path) -> (Child, String) {
+/// Starts the shop binary on free ports; returns the process and a client for it.
+fn start(data_dir: &Arc<TempDir>) -> (Child, TestApp) {
     start_with(data_dir, &[])
 }
 
 /// [`start`] with extra environment variables. The process reports its ports in the address
 /// file (`SHOP_ADDRESS_FILE`), which this waits for (at most 60 s, failing early if the
 /// process exits).
-fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, String) {
+fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp) {
+    let data_dir = dir.path();
     let address_file = data_dir.join("addresses.json");
     let _ = std::fs::remove_file(&address_file);
     let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
@@ -52,188 +56,69 @@ fn start_with(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (Child, Strin
     let gateway = addresses["gateway"]
         .as_str()
         .expect("the gateway's address");
-    (child, format!("http://{gateway}"))
+    (child, TestApp::at(format!("http://{gateway}"), dir.clone()))
+}
+
+/// The first order of `app`'s signed-in user `token`, if any.
+async fn first_order(app: &TestApp, token: &str) -> Value {
+    let orders: Value = app.get_as(token, "/api/orders").await.json().await.unwrap();
+    orders["items"][0].clone()
 }
 
 #[tokio::test]
 async fn acknowledged_data_survives_kill_9() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let http = reqwest::Client::new();
-    let (mut first, base) = start(dir.path());
-    let creds = json!({"username": "zoe", "password": "a good password"});
-    let r = http
-        .post(format!("{base}/api/auth/register"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let tokens: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
-    let stock_before = http
-        .get(format!("{base}/api/products/4"))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["stock"]
-        .clone();
-    let order: Value = http
-        .post(format!("{base}/api/orders"))
-        .bearer_auth(&token)
-        .header("Idempotency-Key", "before-the-crash")
-        .json(&json!({"items": [{"product_id": 4, "quantity": 2}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dir = Arc::new(TempDir::new().unwrap());
+    let (mut first, app) = start(&dir);
+    let token = app.signed_up("zoe").await.access_token;
+    let stock_before = app.stock_of(4).await;
+    let order = app.buy(&token, "before-the-crash", 4, 2).await;
     assert_eq!(order["status"], "paid");
-    let put = http
-        .put(format!("{base}/api/cart/items/1"))
-        .bearer_auth(&token)
-        .json(&json!({"quantity": 3}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(put.status(), 200);
+    assert_eq!(app.set_quantity(&token, 1, json!(3)).await.status(), 200);
 
     first.kill().unwrap(); // SIGKILL
     first.wait().unwrap();
 
-    let (mut second, base) = start(dir.path());
-    let tokens: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&creds)
-        .send()
+    let (mut second, app) = start(&dir);
+    let tokens: Value = app
+        .login("zoe", "a good password")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let token = tokens["access_token"].as_str().unwrap();
-    let orders: Value = http
-        .get(format!("{base}/api/orders"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(orders["items"][0]["id"], order["id"]);
-    let cart: Value = http
-        .get(format!("{base}/api/cart"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(first_order(&app, token).await["id"], order["id"]);
+    let cart: Value = app.get_as(token, "/api/cart").await.json().await.unwrap();
     assert_eq!(cart["items"][0]["quantity"], 3);
-    let stock_after = http
-        .get(format!("{base}/api/products/4"))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["stock"]
-        .clone();
-    assert_eq!(
-        stock_after.as_i64().unwrap(),
-        stock_before.as_i64().unwrap() - 2
-    );
+    assert_eq!(app.stock_of(4).await, stock_before - 2);
     second.kill().unwrap();
     second.wait().unwrap();
 }
 
 #[tokio::test]
 async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let http = reqwest::Client::new();
+    let dir = Arc::new(TempDir::new().unwrap());
     // A provider that takes a minute to answer: the kill lands while the order is pending.
-    let (mut first, base) = start_with(
-        dir.path(),
+    let (mut first, app) = start_with(
+        &dir,
         &[
             ("SHOP_PAYMENT_LATENCY_MS", "60000"),
             ("SHOP_PAYMENT_TIMEOUT_MS", "120000"),
         ],
     );
-    let creds = json!({"username": "yann", "password": "a good password"});
-    http.post(format!("{base}/api/auth/register"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap();
-    let tokens: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
-    let stock = |base: String| {
-        let http = http.clone();
-        async move {
-            http.get(format!("{base}/api/products/5"))
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()["stock"]
-                .as_i64()
-                .unwrap()
-        }
-    };
-    let before = stock(base.clone()).await;
+    let token = app.signed_up("yann").await.access_token;
+    let before = app.stock_of(5).await;
+    let items = json!({"items": [{"product_id": 5, "quantity": 3}]});
     let paying = tokio::spawn({
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        async move {
-            http.post(format!("{base}/api/orders"))
-                .bearer_auth(token)
-                .header("Idempotency-Key", "interrupted")
-                .json(&json!({"items": [{"product_id": 5, "quantity": 3}]}))
-                .send()
-                .await
-        }
-    });
-    // Wait (at most 10 s) until the order is pending, its stock taken.
-    let mut pending = false;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::time::Instant::now() < deadline {
-        let orders: Value = http
-            .get(format!("{base}/api/orders"))
+        let request = app
+            .request(reqwest::Method::POST, "/api/orders")
             .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if orders["items"][0]["status"] == "pending" {
-            pending = true;
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert!(pending, "the checkout reached the payment");
-    assert_eq!(stock(base.clone()).await, before - 3);
+            .header("Idempotency-Key", "interrupted")
+            .json(&items);
+        async move { request.send().await }
+    });
+    // The order is pending, its stock taken.
+    poll(|| async { (first_order(&app, &token).await["status"] == "pending").then_some(()) }).await;
+    assert_eq!(app.stock_of(5).await, before - 3);
 
     first.kill().unwrap();
     first.wait().unwrap();
@@ -242,42 +127,20 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
         "the client saw the connection drop"
     );
 
-    let (mut second, base) = start(dir.path());
+    let (mut second, app) = start(&dir);
     // The sweep abandons it once it is older than the payment timeout plus 5 s (at most 10 s).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while stock(base.clone()).await != before && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    assert_eq!(stock(base.clone()).await, before, "the stock came back");
-    let tokens: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&creds)
-        .send()
+    poll(|| async { (app.stock_of(5).await == before).then_some(()) }).await;
+    let tokens: Value = app
+        .login("yann", "a good password")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let token = tokens["access_token"].as_str().unwrap();
-    let orders: Value = http
-        .get(format!("{base}/api/orders"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let orders: Value = app.get_as(token, "/api/orders").await.json().await.unwrap();
     assert_eq!(orders["total"], 0, "no half-done order");
     // The same key now goes through.
-    let retried = http
-        .post(format!("{base}/api/orders"))
-        .bearer_auth(token)
-        .header("Idempotency-Key", "interrupted")
-        .json(&json!({"items": [{"product_id": 5, "quantity": 3}]}))
-        .send()
-        .await
-        .unwrap();
+    let retried = app.checkout(token, "interrupted", Some(items)).await;
     assert_eq!(retried.status(), 201);
     second.kill().unwrap();
     second.wait().unwrap();
@@ -285,103 +148,50 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
 
 #[tokio::test]
 async fn sigterm_turns_readiness_to_503_then_finishes_in_flight_requests_and_exits() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let http = reqwest::Client::new();
-    let (mut gateway, base) = start_with(
-        dir.path(),
+    let dir = Arc::new(TempDir::new().unwrap());
+    let (mut shop, app) = start_with(
+        &dir,
         &[
             ("SHOP_SHUTDOWN_DELAY_SECS", "1"),
             ("SHOP_PAYMENT_LATENCY_MS", "2000"),
         ],
     );
-    let creds = json!({"username": "tess", "password": "a good password"});
-    http.post(format!("{base}/api/auth/register"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap();
-    let tokens: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&creds)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(
-        http.get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    let token = app.signed_up("tess").await.access_token;
+    assert_eq!(app.get("/health/ready").await.status(), 200);
 
     // A checkout that is still paying when the signal comes.
     let paying = tokio::spawn({
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        async move {
-            http.post(format!("{base}/api/orders"))
-                .bearer_auth(token)
-                .header("Idempotency-Key", "in-flight")
-                .json(&json!({"items": [{"product_id": 1, "quantity": 1}]}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let orders: Value = http
-            .get(format!("{base}/api/orders"))
+        let request = app
+            .request(reqwest::Method::POST, "/api/orders")
             .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if orders["items"][0]["status"] == "pending" || std::time::Instant::now() > deadline {
-            break;
-        }
-    }
+            .header("Idempotency-Key", "in-flight")
+            .json(&json!({"items": [{"product_id": 1, "quantity": 1}]}));
+        async move { request.send().await.unwrap().status() }
+    });
+    poll(|| async { (first_order(&app, &token).await["status"] == "pending").then_some(()) }).await;
     let killed = Command::new("kill")
-        .args(["-TERM", &gateway.id().to_string()])
+        .args(["-TERM", &shop.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
 
     // Readiness says 503 (once the signal is handled) while the listeners still answer.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    let ready = loop {
-        let r = http
-            .get(format!("{base}/health/ready"))
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 503 || std::time::Instant::now() > deadline {
-            break r;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
-    assert_eq!(ready.status(), 503);
+    let ready = poll(|| async {
+        let r = app.get("/health/ready").await;
+        (r.status() == 503).then_some(r)
+    })
+    .await;
     assert_eq!(ready.json::<Value>().await.unwrap()["status"], "draining");
     // The in-flight checkout completes.
     assert_eq!(paying.await.unwrap(), 201);
     // And the process exits by itself, cleanly, within the drain bound.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
-        if let Some(status) = gateway.try_wait().unwrap() {
+        if let Some(status) = shop.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the gateway did not exit"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(Instant::now() < deadline, "the shop did not exit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status:?}");
 }

@@ -1,12 +1,10 @@
 //! The gateway's protections: rate limits, forwarded addresses, security headers, CORS.
 
-mod support;
-
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{assert_problem, spawn_stack};
+use test_support::{assert_problem, spawn_stack};
 
-async fn refresh_from(app: &support::TestApp, forwarded_for: Option<&str>) -> reqwest::Response {
+async fn refresh_from(app: &test_support::TestApp, forwarded_for: Option<&str>) -> reqwest::Response {
     let mut r = app
         .request(Method::POST, "/api/auth/refresh")
         .json(&json!({"refresh_token": "guess"}));

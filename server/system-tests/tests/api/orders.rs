@@ -1,12 +1,10 @@
 //! The orders service alone, over real HTTP. Access tokens are minted with the dev key, as
 //! the auth service would.
 
-mod support;
-
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::{assert_problem, spawn_orders};
+use test_support::{assert_problem, spawn_orders};
 
 #[tokio::test]
 async fn the_catalog_is_paginated_within_bounds() {
@@ -436,7 +434,7 @@ async fn another_users_order_is_404() {
 
 #[tokio::test]
 async fn an_event_stream_ends_when_its_access_token_expires() {
-    let app = support::spawn_orders(1.0).await;
+    let app = test_support::spawn_orders(1.0).await;
     let order = app.buy(&app.token_for(7), "k", 1, 1).await;
     let short = app
         .signer
@@ -452,14 +450,14 @@ async fn an_event_stream_ends_when_its_access_token_expires() {
         .get_as(&short, &format!("/api/orders/{}/events", order["id"]))
         .await
         .bytes_stream();
-    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    test_support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
     // The client reconnects with a fresh token; this stream does not outlive its token.
-    support::wait_for_end(&mut stream).await;
+    test_support::wait_for_end(&mut stream).await;
 }
 
 #[tokio::test]
 async fn a_user_holds_at_most_eight_event_streams() {
-    let app = support::spawn_orders(1.0).await;
+    let app = test_support::spawn_orders(1.0).await;
     let t = app.token_for(8);
     let order = app.buy(&t, "k", 1, 1).await;
     let path = format!("/api/orders/{}/events", order["id"]);
@@ -483,7 +481,7 @@ async fn a_user_holds_at_most_eight_event_streams() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     drop(open.pop());
-    support::poll(|| async {
+    test_support::poll(|| async {
         (app.get_as(&t, &path).await.status() == StatusCode::OK).then_some(())
     })
     .await;
@@ -492,7 +490,7 @@ async fn a_user_holds_at_most_eight_event_streams() {
 #[tokio::test]
 async fn any_number_of_submissions_of_one_cart_make_one_order() {
     // Payments take a while, so the submissions overlap the first one's payment.
-    let app = support::spawn_orders_with(shop_orders::OrdersSettings {
+    let app = test_support::spawn_orders_with(shop_orders::OrdersSettings {
         payment_success_rate: 1.0,
         payment_latency_ms: 300,
         ..shop_orders::OrdersSettings::for_tests()

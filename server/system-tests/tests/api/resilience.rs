@@ -1,8 +1,6 @@
 //! The gateway in front of failing upstreams: load shared over two, one killed, a dead service,
 //! its recovery, and a slow one.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 use shop_common::config::SharedSettings;
@@ -10,7 +8,7 @@ use shop_orders::OrdersSettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{assert_problem, dev_key_path, jwks_stub, poll, spawn_stack};
+use test_support::{assert_problem, dev_key_path, jwks_stub, poll, spawn_stack};
 
 /// An orders service on its own runtime and thread, so killing it drops every connection at
 /// once, as a crashed process would.

@@ -1,10 +1,8 @@
 //! The auth service alone, over real HTTP.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{assert_problem, spawn_auth, spawn_auth_in};
+use test_support::{assert_problem, spawn_auth, spawn_auth_in};
 
 #[tokio::test]
 async fn registering_returns_201_with_the_user_and_never_the_hash() {
@@ -409,7 +407,7 @@ async fn repeated_failed_sign_ins_back_off_per_username_only() {
     .await;
 }
 
-async fn login_from(app: &support::TestApp, agent: &str) -> Value {
+async fn login_from(app: &test_support::TestApp, agent: &str) -> Value {
     app.request(reqwest::Method::POST, "/api/auth/login")
         .header("user-agent", agent)
         .json(&json!({"username": "yuri", "password": "a good password"}))
@@ -671,7 +669,7 @@ async fn a_session_ends_at_its_absolute_expiry_however_often_it_is_refreshed() {
 }
 
 async fn login_via(
-    app: &support::TestApp,
+    app: &test_support::TestApp,
     forwarded_for: &str,
     username: &str,
     password: &str,
@@ -758,7 +756,7 @@ async fn a_password_is_the_same_in_any_unicode_form() {
 #[tokio::test]
 async fn a_burst_of_sign_ins_beyond_the_hashing_slots_is_told_to_retry() {
     let dir = std::sync::Arc::new(tempfile::TempDir::new().unwrap());
-    let app = support::spawn_auth_in(
+    let app = test_support::spawn_auth_in(
         dir,
         shop_auth::AuthSettings {
             password_hash_concurrency: 1,

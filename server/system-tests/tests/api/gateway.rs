@@ -1,10 +1,8 @@
 //! The whole shop as one command runs it: the gateway with auth and orders in one process.
 
-mod support;
-
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::{assert_problem, spawn_stack};
+use test_support::{assert_problem, spawn_stack};
 
 #[tokio::test]
 async fn a_customer_shops_end_to_end_through_the_gateway() {
@@ -40,11 +38,11 @@ async fn a_customer_shops_end_to_end_through_the_gateway() {
 async fn protected_routes_are_refused_at_the_gateway_before_any_upstream_call() {
     // The gateway learns the orders routes from an orders service that then stops: a 401
     // proves the gateway answered by itself.
-    let orders = support::spawn_orders(1.0).await;
+    let orders = test_support::spawn_orders(1.0).await;
     let orders_url = orders.base.clone();
     let app = spawn_stack(|c| c.gateway.orders_upstreams = vec![orders_url.clone()]).await;
     drop(orders);
-    support::poll(|| async {
+    test_support::poll(|| async {
         let gone = reqwest::get(format!("{orders_url}/health/live"))
             .await
             .is_err();
@@ -286,7 +284,7 @@ async fn readiness_reports_each_upstream_and_a_dead_one_degrades_only_its_servic
         c.gateway.health_check_interval_ms = 100;
     })
     .await;
-    let report = support::poll(|| async {
+    let report = test_support::poll(|| async {
         let r: Value = degraded
             .admin_get("/health/ready")
             .await
@@ -355,7 +353,7 @@ async fn order_events_stream_through_the_gateway() {
         .await;
     assert_eq!(events.headers()["cache-control"], "no-store");
     let mut stream = events.bytes_stream();
-    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    test_support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
     let path = format!("/api/orders/{}/status", order["id"]);
     let r = app
         .send_json(
@@ -366,7 +364,7 @@ async fn order_events_stream_through_the_gateway() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    support::wait_for_event(&mut stream, "\"status\":\"preparing\"").await;
+    test_support::wait_for_event(&mut stream, "\"status\":\"preparing\"").await;
 }
 
 #[tokio::test]
@@ -416,9 +414,9 @@ async fn paths_with_dot_segments_or_encoded_separators_are_refused_never_reroute
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // The helper sends paths as written: a plain one reaches its route.
-    let (status, body) = support::raw_request(&app, "GET", "/api/products/1", None).await;
+    let (status, body) = test_support::raw_request(&app, "GET", "/api/products/1", None).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = support::raw_request(&app, "GET", "/api/cart", Some(&t)).await;
+    let (status, _) = test_support::raw_request(&app, "GET", "/api/cart", Some(&t)).await;
     assert_eq!(status, 401, "the session ended");
     // Each of these would reach the cart or the admin board if an upstream normalised it.
     for path in [
@@ -441,7 +439,7 @@ async fn paths_with_dot_segments_or_encoded_separators_are_refused_never_reroute
         "/api/categories/../cart",
         "/api/auth/login/../../cart",
     ] {
-        let (status, body) = support::raw_request(&app, "GET", path, Some(&t)).await;
+        let (status, body) = test_support::raw_request(&app, "GET", path, Some(&t)).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert!(body.contains("\"code\":\"unsafe_path\""), "{path}: {body}");
     }
@@ -627,7 +625,7 @@ async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // The orders service reads auth's feed of ended sessions itself (every second).
-    support::poll(|| async {
+    test_support::poll(|| async {
         (direct(t.clone(), "/api/cart").await.unwrap().status() == StatusCode::UNAUTHORIZED)
             .then_some(())
     })
@@ -662,7 +660,7 @@ async fn the_orders_service_reached_directly_refuses_ended_sessions_too() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    support::poll(|| async {
+    test_support::poll(|| async {
         (direct(deputy.clone(), "/api/admin/orders")
             .await
             .unwrap()
@@ -755,7 +753,7 @@ async fn an_event_stream_ends_when_its_session_ends() {
         .get_as(&t, &format!("/api/orders/{}/events", order["id"]))
         .await
         .bytes_stream();
-    support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
+    test_support::wait_for_event(&mut stream, "\"status\":\"paid\"").await;
     let r = app
         .post_json(
             "/api/auth/logout",
@@ -763,7 +761,7 @@ async fn an_event_stream_ends_when_its_session_ends() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    support::wait_for_end(&mut stream).await;
+    test_support::wait_for_end(&mut stream).await;
 }
 
 #[tokio::test]

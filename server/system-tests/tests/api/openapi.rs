@@ -1,9 +1,7 @@
 //! The OpenAPI document covers every public endpoint, with its errors.
 
-mod support;
-
 use serde_json::Value;
-use support::spawn_stack;
+use test_support::spawn_stack;
 
 /// Every route the API serves, as (method, path template).
 const ROUTES: &[(&str, &str)] = &[

@@ -1,5 +1,7 @@
-//! Starting real servers on port 0 with a fresh data directory, and a typed client per test.
-#![allow(dead_code, unreachable_pub)]
+//! What the shop's tests share: starting real servers on port 0 with a fresh data directory
+//! (a service alone, or the whole shop through the launcher), a typed HTTP client per test
+//! ([`TestApp`]), and bounded waits on observable state ([`poll`], [`wait_for_event`]).
+#![allow(missing_docs)]
 
 use api_types::auth::{Role, TokenResponse};
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
@@ -168,6 +170,20 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut shop::Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// A client for a shop already running at `base` (e.g. a process started by the test)
+    /// whose data directory is `dir`; its dev signing key is the one the shop created there.
+    pub fn at(base: String, dir: Arc<TempDir>) -> Self {
+        Self {
+            base,
+            client: client(),
+            signer: dev_signer(dir.path()),
+            services: None,
+            admin: None,
+            dir,
+            shutdown: CancellationToken::new(),
+        }
+    }
+
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{path}", self.base))
     }

@@ -1,8 +1,6 @@
 //! Access tokens as a reviewer would probe them (RFC 8725, RFC 9068): the JWKS, tokens forged in
 //! the test with jsonwebtoken, key rotation, and the signing key's settings.
 
-mod support;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey};
@@ -12,7 +10,7 @@ use shop_common::config::SharedSettings;
 use shop_common::token::SigningKey;
 use std::path::Path;
 use std::sync::Arc;
-use support::{assert_problem, dev_key_path, poll, spawn_orders_with, spawn_stack, TestApp};
+use test_support::{assert_problem, dev_key_path, poll, spawn_orders_with, spawn_stack, TestApp};
 use tokio_util::sync::CancellationToken;
 
 /// `header.claims.signature`, signed with `key` by `alg` (or unsigned for `None`).
@@ -323,41 +321,49 @@ async fn without_reachable_keys_the_orders_service_answers_503_not_401() {
     assert_eq!(orders.get("/api/products").await.status(), StatusCode::OK);
 }
 
-/// An auth service on a fixed address that can be stopped and started again with other keys.
+/// An auth service that can be started again with other keys on the same address. The
+/// listener stays bound the whole time and each request goes to the current instance, so no
+/// other process can take the port between a stop and the next start.
 struct Auth {
     addr: std::net::SocketAddr,
-    stop: CancellationToken,
-    task: tokio::task::JoinHandle<()>,
+    current: Arc<std::sync::RwLock<axum::Router>>,
+    _stop: tokio_util::sync::DropGuard,
 }
 
 impl Auth {
-    async fn start(dir: &Path, port: u16, settings: shop_auth::AuthSettings) -> Self {
+    async fn start(dir: &Path, settings: shop_auth::AuthSettings) -> Self {
         let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
             .await
             .unwrap();
-        let listener = poll(|| async {
-            tokio::net::TcpListener::bind(("127.0.0.1", port))
-                .await
-                .ok()
-        })
-        .await;
+        let current = Arc::new(std::sync::RwLock::new(app));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let stop = CancellationToken::new();
-        let task = tokio::spawn({
-            let stop = stop.clone();
-            async move {
-                shop_common::serve::serve(listener, app, stop.cancelled_owned())
-                    .await
-                    .unwrap();
+        let to_current = axum::Router::new().fallback_service(tower::service_fn({
+            let current = current.clone();
+            move |req: axum::extract::Request| {
+                let app = current.read().unwrap().clone();
+                async move { tower::ServiceExt::oneshot(app, req).await }
             }
-        });
-        Self { addr, stop, task }
+        }));
+        tokio::spawn(shop_common::serve::serve(
+            listener,
+            to_current,
+            stop.clone().cancelled_owned(),
+        ));
+        Self {
+            addr,
+            current,
+            _stop: stop.drop_guard(),
+        }
     }
 
-    async fn stop(self) -> u16 {
-        self.stop.cancel();
-        self.task.await.unwrap();
-        self.addr.port()
+    /// Replaces the running instance with a new one on the same data directory and address.
+    async fn restart(&self, dir: &Path, settings: shop_auth::AuthSettings) {
+        let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
+            .await
+            .unwrap();
+        *self.current.write().unwrap() = app;
     }
 }
 
@@ -374,7 +380,6 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
     let new_key = key_file(dir.path(), "key-2.pem");
     let auth = Auth::start(
         dir.path(),
-        0,
         shop_auth::AuthSettings {
             access_token_signing_key: Some(old_key.clone()),
             ..shop_auth::AuthSettings::for_tests()
@@ -395,10 +400,8 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
     );
 
     // Rotation: the new key signs, the old one is still published.
-    let port = auth.stop().await;
-    let auth = Auth::start(
+    auth.restart(
         dir.path(),
-        port,
         shop_auth::AuthSettings {
             access_token_signing_key: Some(new_key.clone()),
             access_token_published_keys: vec![old_key.clone()],
@@ -445,10 +448,8 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
 
     // The old key withdrawn: its tokens stop verifying once the cached JWKS is older than
     // SHOP_JWKS_MAX_AGE_SECS (1 s here); the new key's go on.
-    let port = auth.stop().await;
-    let _auth = Auth::start(
+    auth.restart(
         dir.path(),
-        port,
         shop_auth::AuthSettings {
             access_token_signing_key: Some(new_key),
             ..shop_auth::AuthSettings::for_tests()
@@ -475,7 +476,7 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
 #[tokio::test]
 async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let dir = Arc::new(tempfile::TempDir::new().unwrap());
-    let first = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
+    let first = test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     let path = dev_key_path(dir.path());
     #[cfg(unix)]
     {
@@ -486,7 +487,7 @@ async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let kid = |set: Value| set["keys"][0]["kid"].as_str().unwrap().to_owned();
     let before = kid(first.get("/api/auth/jwks").await.json().await.unwrap());
     drop(first);
-    let again = support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
+    let again = test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     assert_eq!(
         kid(again.get("/api/auth/jwks").await.json().await.unwrap()),
         before

@@ -1,10 +1,8 @@
 //! Metrics and request ids.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{spawn_auth, spawn_orders, spawn_stack};
+use test_support::{spawn_auth, spawn_orders, spawn_stack};
 
 /// One sample of the Prometheus text format: name, labels, value.
 type Sample = (String, Vec<(String, String)>, f64);

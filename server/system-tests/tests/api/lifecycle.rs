@@ -1,13 +1,11 @@
 //! The orders service alone: search, admin products, the order lifecycle, live events and the
 //! payment circuit breaker.
 
-mod support;
-
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use shop_orders::OrdersSettings;
 use std::time::Duration;
-use support::{assert_problem, spawn_orders, spawn_orders_with, wait_for_event};
+use test_support::{assert_problem, spawn_orders, spawn_orders_with, wait_for_event};
 
 fn names(page: &Value) -> Vec<String> {
     page["items"]
@@ -446,7 +444,7 @@ fn failing_provider(latency_ms: u64, outage: bool) -> OrdersSettings {
     }
 }
 
-async fn assert_nothing_happened(app: &support::TestApp, token: &str, stock: i64) {
+async fn assert_nothing_happened(app: &test_support::TestApp, token: &str, stock: i64) {
     assert_eq!(app.stock_of(3).await, stock);
     let cart: Value = app.get_as(token, "/api/cart").await.json().await.unwrap();
     assert_eq!(cart["items"][0]["quantity"], 2, "the cart is kept");

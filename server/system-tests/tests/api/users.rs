@@ -1,12 +1,10 @@
 //! Admin user management through the gateway.
 
-mod support;
-
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::{assert_problem, spawn_stack};
+use test_support::{assert_problem, spawn_stack};
 
-async fn admin_token(app: &support::TestApp) -> String {
+async fn admin_token(app: &test_support::TestApp) -> String {
     app.signed_in_admin().await
 }
 
@@ -93,7 +91,7 @@ enum Removal {
     Disable,
 }
 
-async fn remove(app: &support::TestApp, token: &str, id: &Value, how: Removal) -> StatusCode {
+async fn remove(app: &test_support::TestApp, token: &str, id: &Value, how: Removal) -> StatusCode {
     let path = format!("/api/users/{id}");
     let r = match how {
         Removal::Delete => app

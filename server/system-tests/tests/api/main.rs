@@ -1,0 +1,16 @@
+//! The black-box tests of the shop's API, as one test binary (one link of the whole stack
+//! instead of one per file): real servers on port 0, a fresh database per test, real HTTP.
+//! Starting servers and the typed client are in the `test-support` crate.
+//!
+//! Run one module with `cargo test -p system-tests --test api tokens::`.
+
+mod auth;
+mod gateway;
+mod lifecycle;
+mod observability;
+mod openapi;
+mod orders;
+mod protection;
+mod resilience;
+mod tokens;
+mod users;
