@@ -2,15 +2,28 @@
 //! cannot be demoted, disabled or deleted (409 `last_admin`). Disabling or deleting a user ends
 //! their sessions at once.
 
+use crate::account::{create_user, parse_account, unix_now};
 use crate::error::AuthError;
-use crate::http::{create_user, parse_account, require_live, unix_now};
+use crate::sessions::require_live;
 use crate::{store, AppState};
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
 use serde::Deserialize;
 use shop_common::extract::{Admin, Json, Path, Query};
 use shop_common::ApiError;
+
+/// `GET`/`POST /api/users`, `GET`/`PATCH`/`DELETE /api/users/{id}`: admins only.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/users", get(list_users).post(create))
+        .route(
+            "/api/users/{id}",
+            get(get_user).patch(patch_user).delete(delete_user),
+        )
+}
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -29,7 +42,6 @@ pub(crate) struct UserQuery {
 
 #[utoipa::path(get, path = "/api/users", tag = "admin", params(UserQuery), security(("bearer_auth" = [])), responses(
     (status = 200, description = "Users by id", body = UserPage),
-    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
     (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
     (status = 422, description = "`validation_failed`", body = api_types::Problem, content_type = PROBLEM),
 ))]
@@ -53,10 +65,8 @@ pub(crate) async fn list_users(
 
 #[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser, security(("bearer_auth" = [])), responses(
     (status = 201, description = "The new user", body = User),
-    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
     (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
     (status = 409, description = "`username_taken`", body = api_types::Problem, content_type = PROBLEM),
-    (status = 422, description = "`invalid_body` or `validation_failed`", body = api_types::Problem, content_type = PROBLEM),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create(
@@ -80,9 +90,7 @@ pub(crate) async fn create(
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
     (status = 200, description = "The user", body = User),
-    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
     (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_user(
@@ -133,9 +141,7 @@ fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) ->
 
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "admin", request_body = UserPatch, params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
     (status = 200, description = "The changed user; disabling ends their sessions at once", body = User),
-    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
     (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
     (status = 409, description = "`last_admin`: the last enabled admin cannot be demoted or disabled", body = api_types::Problem, content_type = PROBLEM),
     (status = 422, description = "`invalid_body`", body = api_types::Problem, content_type = PROBLEM),
 ))]
@@ -177,9 +183,7 @@ pub(crate) async fn patch_user(
 
 #[utoipa::path(delete, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
     (status = 204, description = "Deleted; their sessions ended at once"),
-    (status = 401, description = "`unauthorized`", body = api_types::Problem, content_type = PROBLEM),
     (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 404, description = "`not_found`", body = api_types::Problem, content_type = PROBLEM),
     (status = 409, description = "`last_admin`: the last enabled admin cannot be deleted", body = api_types::Problem, content_type = PROBLEM),
 ))]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]

@@ -12,17 +12,22 @@
 //! - `GET /api/auth/jwks` -> 200 the public keys that verify access tokens (RFC 7517).
 //! - `GET /health/live`, `GET /health/ready`.
 
+mod account;
 mod admin;
 mod error;
+mod feed;
 mod http;
 mod password;
+mod sessions;
 mod store;
 mod throttle;
+mod tokens;
 
 use clap::Args;
 use secrecy::SecretString;
 use shop_common::config::{ConfigError, SharedSettings};
-use shop_common::token::{PublicKey, SigningKey, Verifier};
+use shop_common::keys::{PublicKey, SigningKey};
+use shop_common::token::Verifier;
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::path::PathBuf;
@@ -207,7 +212,7 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         internal_token,
         db,
         verifier: Arc::new(Verifier::with_keys(&published)),
-        jwks: Arc::new(shop_common::token::jwk_set(&published)),
+        jwks: Arc::new(shop_common::keys::jwk_set(&published)),
         signer: Arc::new(signer),
         access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
         refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
@@ -223,27 +228,27 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         ),
     };
     if shared.dev_mode {
-        http::seed_dev_accounts(&state, settings).await?;
+        account::seed_dev_accounts(&state, settings).await?;
     }
     if let Some(name) = &settings.bootstrap_admin {
-        http::bootstrap_admin(&state, name, settings.bootstrap_admin_password.as_ref()).await?;
+        account::bootstrap_admin(&state, name, settings.bootstrap_admin_password.as_ref()).await?;
     }
     Ok(state)
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    http::register,
-    http::login,
-    http::refresh,
-    http::logout,
-    http::me,
-    http::change_password,
-    http::list_sessions,
-    http::delete_session,
-    http::logout_all,
-    http::validate,
-    http::jwks,
+    account::register,
+    tokens::login,
+    tokens::refresh,
+    tokens::logout,
+    account::me,
+    account::change_password,
+    sessions::list_sessions,
+    sessions::delete_session,
+    sessions::logout_all,
+    tokens::introspect,
+    tokens::jwks,
     admin::list_users,
     admin::create,
     admin::get_user,

@@ -9,14 +9,24 @@
 //! - The cached set is fetched again when it is older than the configured maximum age, so a
 //!   key the auth service no longer publishes stops verifying within that time.
 //! - When a fetch fails the cached keys stay in use (a short auth outage does not log everyone
-//!   out); with nothing cached the token cannot be checked: [`TokenError::KeysUnavailable`].
+//!   out); with nothing cached the token cannot be checked: [`KeyLookupError::Unavailable`].
 
-use crate::token::TokenError;
 use api_types::auth::JwkSet;
 use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
+
+/// Why no key was found for a `kid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyLookupError {
+    /// The issuer does not publish a key with this id.
+    #[error("the key id is not a published key")]
+    UnknownKey,
+    /// Nothing is cached and the set could not be fetched.
+    #[error("the auth service's keys could not be fetched")]
+    Unavailable,
+}
 
 /// Shortest time between two fetches of the key set.
 pub const MIN_REFETCH: Duration = Duration::from_secs(1);
@@ -68,9 +78,9 @@ impl JwksCache {
     /// and hold no connection. Requests that arrive while a fetch is under way share it.
     ///
     /// # Errors
-    /// [`TokenError::UnknownKey`] when the issuer does not publish it;
-    /// [`TokenError::KeysUnavailable`] when nothing is cached and the set cannot be fetched.
-    pub async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
+    /// [`KeyLookupError::UnknownKey`] when the issuer does not publish it;
+    /// [`KeyLookupError::Unavailable`] when nothing is cached and the set cannot be fetched.
+    pub async fn key(&self, kid: &str) -> Result<DecodingKey, KeyLookupError> {
         let _one_fetch = match self.lookup(kid) {
             (Some(key), true) => return Ok(key),
             // A known key in a stale set: one request refreshes the set, the others go on.
@@ -95,12 +105,12 @@ impl JwksCache {
     }
 
     /// The key `kid` from the cached set, without fetching.
-    fn cached_key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
+    fn cached_key(&self, kid: &str) -> Result<DecodingKey, KeyLookupError> {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         match cached.keys.get(kid) {
             Some(key) => Ok(key.clone()),
-            None if cached.fetched.is_none() => Err(TokenError::KeysUnavailable),
-            None => Err(TokenError::UnknownKey),
+            None if cached.fetched.is_none() => Err(KeyLookupError::Unavailable),
+            None => Err(KeyLookupError::UnknownKey),
         }
     }
 
@@ -145,7 +155,7 @@ impl JwksCache {
             };
             match answer.await {
                 Ok(set) => {
-                    let keys = crate::token::keys_of(&set);
+                    let keys = crate::keys::keys_of(&set);
                     tracing::debug!(%url, keys = keys.len(), "fetched the JWKS");
                     return Ok(keys);
                 }

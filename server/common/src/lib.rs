@@ -10,6 +10,7 @@ pub mod extract;
 pub mod health;
 pub mod internal;
 pub mod jwks;
+pub mod keys;
 pub mod metrics;
 pub mod paging;
 pub mod problem;

@@ -4,9 +4,9 @@
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use test_support::{poll, TestApp};
-use std::time::{Duration, Instant};
 
 /// Starts the shop binary on free ports; returns the process and a client for it.
 fn start(data_dir: &Arc<TempDir>) -> (Child, TestApp) {

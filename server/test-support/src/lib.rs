@@ -8,7 +8,7 @@ use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use shop_auth::AuthSettings;
 use shop_common::config::SharedSettings;
-use shop_common::token::SigningKey;
+use shop_common::keys::SigningKey;
 use shop_orders::OrdersSettings;
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,7 +61,7 @@ pub async fn jwks_stub(dir: &std::path::Path) -> String {
 }
 
 async fn serve_jwks(key: &SigningKey, shutdown: &CancellationToken) -> String {
-    let set = shop_common::token::jwk_set([key.public_key()]);
+    let set = shop_common::keys::jwk_set([key.public_key()]);
     let l = listener().await;
     let url = format!("http://{}/jwks", l.local_addr().unwrap());
     let app = axum::Router::new().route(

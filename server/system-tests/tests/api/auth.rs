@@ -561,7 +561,7 @@ fn production(dir: &std::path::Path) -> shop_common::config::SharedSettings {
 /// Auth settings outside dev mode: a fresh signing key in `dir` (mode 0600).
 fn production_auth(dir: &std::path::Path) -> shop_auth::AuthSettings {
     let path = dir.join("signing-key.pem");
-    shop_common::token::SigningKey::load_or_generate(&path).unwrap();
+    shop_common::keys::SigningKey::load_or_generate(&path).unwrap();
     shop_auth::AuthSettings {
         access_token_signing_key: Some(path),
         ..shop_auth::AuthSettings::for_tests()

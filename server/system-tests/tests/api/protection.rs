@@ -4,7 +4,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use test_support::{assert_problem, spawn_stack};
 
-async fn refresh_from(app: &test_support::TestApp, forwarded_for: Option<&str>) -> reqwest::Response {
+async fn refresh_from(
+    app: &test_support::TestApp,
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
     let mut r = app
         .request(Method::POST, "/api/auth/refresh")
         .json(&json!({"refresh_token": "guess"}));

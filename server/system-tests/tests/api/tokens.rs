@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use shop_common::config::SharedSettings;
-use shop_common::token::SigningKey;
+use shop_common::keys::SigningKey;
 use std::path::Path;
 use std::sync::Arc;
 use test_support::{assert_problem, dev_key_path, poll, spawn_orders_with, spawn_stack, TestApp};
@@ -476,7 +476,8 @@ async fn after_a_rotation_the_new_key_signs_and_the_old_one_verifies_until_it_is
 #[tokio::test]
 async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let dir = Arc::new(tempfile::TempDir::new().unwrap());
-    let first = test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
+    let first =
+        test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     let path = dev_key_path(dir.path());
     #[cfg(unix)]
     {
@@ -487,7 +488,8 @@ async fn dev_mode_creates_a_private_signing_key_once_and_keeps_it() {
     let kid = |set: Value| set["keys"][0]["kid"].as_str().unwrap().to_owned();
     let before = kid(first.get("/api/auth/jwks").await.json().await.unwrap());
     drop(first);
-    let again = test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
+    let again =
+        test_support::spawn_auth_in(dir.clone(), shop_auth::AuthSettings::for_tests()).await;
     assert_eq!(
         kid(again.get("/api/auth/jwks").await.json().await.unwrap()),
         before
@@ -584,7 +586,7 @@ async fn tokens_with_made_up_key_ids_are_refused_at_once_and_fetch_at_most_once_
     use std::sync::atomic::{AtomicUsize, Ordering};
     // A JWKS endpoint that counts its fetches.
     let published = SigningKey::generate();
-    let set = shop_common::token::jwk_set([published.public_key()]);
+    let set = shop_common::keys::jwk_set([published.public_key()]);
     let fetches = Arc::new(AtomicUsize::new(0));
     let counter = fetches.clone();
     let stub = axum::Router::new().route(
