@@ -97,7 +97,7 @@ pub(crate) async fn active_user(
 
 /// A stored refresh token, found by its hash.
 pub(crate) struct StoredRefreshToken {
-    pub family_id: String,
+    pub session_id: String,
     pub user_id: i64,
     /// When it was rotated (Unix seconds), if it was.
     pub used_at: Option<i64>,
@@ -106,24 +106,24 @@ pub(crate) struct StoredRefreshToken {
 
 /// A live refresh token just claimed for rotation.
 pub(crate) struct ClaimedRefreshToken {
-    pub family_id: String,
+    pub session_id: String,
     pub user_id: i64,
 }
 
 pub(crate) async fn insert_refresh_token(
     db: &mut SqliteConnection,
     token_hash: &str,
-    family_id: &str,
+    session_id: &str,
     user_id: i64,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+        "INSERT INTO refresh_tokens (token_hash, session_id, user_id, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?)",
     )
     .bind(token_hash)
-    .bind(family_id)
+    .bind(session_id)
     .bind(user_id)
     .bind(now)
     .bind(expires_at)
@@ -137,7 +137,7 @@ pub(crate) async fn find_refresh_token(
     token_hash: &str,
 ) -> Result<Option<StoredRefreshToken>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT family_id, user_id, used_at, revoked_at IS NOT NULL AS revoked
+        "SELECT session_id, user_id, used_at, revoked_at IS NOT NULL AS revoked
          FROM refresh_tokens WHERE token_hash = ?",
     )
     .bind(token_hash)
@@ -145,7 +145,7 @@ pub(crate) async fn find_refresh_token(
     .await?;
     row.map(|r| {
         Ok(StoredRefreshToken {
-            family_id: r.try_get("family_id")?,
+            session_id: r.try_get("session_id")?,
             user_id: r.try_get("user_id")?,
             used_at: r.try_get("used_at")?,
             revoked: r.try_get("revoked")?,
@@ -163,7 +163,7 @@ pub(crate) async fn claim_refresh_token(
     let row = sqlx::query(
         "UPDATE refresh_tokens SET used_at = ?1
          WHERE token_hash = ?2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
-         RETURNING family_id, user_id",
+         RETURNING session_id, user_id",
     )
     .bind(now)
     .bind(token_hash)
@@ -171,7 +171,7 @@ pub(crate) async fn claim_refresh_token(
     .await?;
     row.map(|r| {
         Ok(ClaimedRefreshToken {
-            family_id: r.try_get("family_id")?,
+            session_id: r.try_get("session_id")?,
             user_id: r.try_get("user_id")?,
         })
     })
@@ -188,7 +188,7 @@ pub(crate) async fn end_session(
 ) -> Result<(), sqlx::Error> {
     // Written first so the transaction, if any, holds the write lock from its first statement.
     sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+        "UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(session_id)
@@ -352,13 +352,13 @@ pub(crate) async fn end_sessions_in(
     keep: Option<&str>,
     now: i64,
 ) -> Result<usize, sqlx::Error> {
-    // Take the write lock first (see end_session), then read the families.
+    // Take the write lock first (see end_session), then read the sessions.
     sqlx::query("UPDATE sessions SET revoked_at = revoked_at WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let families: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL
+    let sessions: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT session_id FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL
          UNION SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL",
     )
     .bind(user_id)
@@ -366,8 +366,8 @@ pub(crate) async fn end_sessions_in(
     .fetch_all(&mut *tx)
     .await?;
     let mut ended = 0;
-    for family in families.iter().filter(|f| Some(f.as_str()) != keep) {
-        end_session(tx, family, now).await?;
+    for session in sessions.iter().filter(|s| Some(s.as_str()) != keep) {
+        end_session(tx, session, now).await?;
         ended += 1;
     }
     Ok(ended)
@@ -426,13 +426,13 @@ pub(crate) async fn enabled_admins(db: impl sqlx::SqliteExecutor<'_>) -> Result<
         .await
 }
 
-/// When a token family (session) began: its first refresh token's creation, Unix seconds.
-pub(crate) async fn family_started(
+/// When a session (a token family, RFC 9700 §4.14.2) began: its first refresh token's creation, Unix seconds.
+pub(crate) async fn session_started(
     db: &mut SqliteConnection,
-    family_id: &str,
+    session_id: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MIN(created_at) FROM refresh_tokens WHERE family_id = ?")
-        .bind(family_id)
+    sqlx::query_scalar("SELECT MIN(created_at) FROM refresh_tokens WHERE session_id = ?")
+        .bind(session_id)
         .fetch_one(db)
         .await
 }

@@ -34,13 +34,13 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues an access token and a new refresh token in `family_id`, storing the refresh
+/// Issues an access token and a new refresh token in `session_id`, storing the refresh
 /// token's hash through `conn` (so a rotation stores its successor in its own transaction).
 pub(crate) async fn issue_pair(
     state: &AppState,
     conn: &mut sqlx::SqliteConnection,
     user: &User,
-    family_id: &str,
+    session_id: &str,
 ) -> Result<TokenResponse, AuthError> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -48,7 +48,7 @@ pub(crate) async fn issue_pair(
     let now = unix_now();
     let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
     // Idle expiry from now, but never past the session's absolute end.
-    let started = store::family_started(&mut *conn, family_id)
+    let started = store::session_started(&mut *conn, session_id)
         .await?
         .unwrap_or(now);
     let expires_at = now
@@ -58,7 +58,7 @@ pub(crate) async fn issue_pair(
     store::insert_refresh_token(
         conn,
         &token_hash(&refresh),
-        family_id,
+        session_id,
         user.id,
         now,
         expires_at,
@@ -70,7 +70,7 @@ pub(crate) async fn issue_pair(
             user.id,
             &user.username,
             user.role,
-            family_id,
+            session_id,
             state.access_ttl,
         )
         .map_err(|e| AuthError::from(anyhow::Error::from(e)))?;
@@ -134,17 +134,17 @@ pub(crate) async fn login(
                 .get(axum::http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.chars().take(200).collect::<String>());
-            let family = uuid::Uuid::new_v4().to_string();
+            let session = uuid::Uuid::new_v4().to_string();
             let mut tx = state.db.begin().await?;
             store::create_session(
                 &mut tx,
-                &family,
+                &session,
                 c.user.id,
                 &now_rfc3339(),
                 user_agent.as_deref(),
             )
             .await?;
-            let pair = issue_pair(&state, &mut tx, &c.user, &family).await?;
+            let pair = issue_pair(&state, &mut tx, &c.user, &session).await?;
             tx.commit().await?;
             Ok(Json(pair))
         }
@@ -157,8 +157,8 @@ pub(crate) async fn login(
 }
 
 /// Rotates a refresh token (RFC 9700 §4.14.2): the presented token is marked used and a
-/// successor in the same family is returned. A used token presented again revokes its family.
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 200, description = "A new pair; the presented refresh token stops working", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_refresh_token`: unknown, expired, revoked or reused (which revokes its token family)", body = api_types::Problem, content_type = "application/problem+json")))]
+/// successor in the same session is returned. A used token presented again ends its session (its token family, RFC 9700 §4.14.2).
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 200, description = "A new pair; the presented refresh token stops working", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_refresh_token`: unknown, expired, revoked or reused (which ends its session)", body = api_types::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn refresh(
     State(state): State<AppState>,
@@ -173,8 +173,8 @@ pub(crate) async fn refresh(
         let Some(user) = store::active_user(&mut *tx, claimed.user_id).await? else {
             return Err(AuthError::InvalidRefreshToken);
         };
-        store::touch_session(&mut tx, &claimed.family_id, &now_rfc3339()).await?;
-        let pair = issue_pair(&state, &mut tx, &user, &claimed.family_id).await?;
+        store::touch_session(&mut tx, &claimed.session_id, &now_rfc3339()).await?;
+        let pair = issue_pair(&state, &mut tx, &user, &claimed.session_id).await?;
         tx.commit().await?;
         return Ok(Json(pair));
     }
@@ -185,22 +185,22 @@ pub(crate) async fn refresh(
         if rotated_just_now && !stored.revoked {
             // Two refreshes with one token at the same moment (two tabs, a retry): the first won
             // and its successor stays live; this one is refused without ending the session.
-            tracing::info!(family_id = %stored.family_id, "concurrent refresh refused");
+            tracing::info!(session_id = %stored.session_id, "concurrent refresh refused");
         } else if stored.used_at.is_some() && !stored.revoked {
-            store::end_session(&mut tx, &stored.family_id, now).await?;
+            store::end_session(&mut tx, &stored.session_id, now).await?;
             tx.commit().await?;
             tracing::warn!(
                 security_event = "refresh_token_reuse",
                 user_id = stored.user_id,
-                family_id = %stored.family_id,
-                "refresh token reused; token family revoked"
+                session_id = %stored.session_id,
+                "refresh token reused; session ended"
             );
         }
     }
     Err(AuthError::InvalidRefreshToken)
 }
 
-/// Ends the session of a refresh token (its whole family). Unknown tokens are ignored, as in
+/// Ends the session of a refresh token (all its refresh tokens). Unknown tokens are ignored, as in
 /// RFC 7009 §2.2, so logout is idempotent.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 204, description = "The session of this refresh token has ended (also for unknown tokens)")))]
 #[tracing::instrument(skip_all)]
@@ -212,7 +212,7 @@ pub(crate) async fn logout(
     if let Some(stored) =
         store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await?
     {
-        store::end_session(&mut conn, &stored.family_id, unix_now()).await?;
+        store::end_session(&mut conn, &stored.session_id, unix_now()).await?;
         tracing::info!(user_id = stored.user_id, "logout");
     }
     Ok(StatusCode::NO_CONTENT)
