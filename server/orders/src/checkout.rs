@@ -12,11 +12,11 @@
 //!    timeout, breaker open) the order is removed and the stock put back, so nothing is left
 //!    half-done and the same key can be retried later.
 
-use crate::cart::{clear_cart, load_cart, CURRENCY};
+use crate::cart::load_cart;
 use crate::error::OrdersError;
-use crate::lifecycle;
 use crate::orders::{find_by_key, load_order};
 use crate::payment::PaymentOutcome;
+use crate::reservation::{abandon, reserve, settle};
 use crate::AppState;
 use api_types::orders::{CreateOrderRequest, Order, OrderStatus};
 use api_types::validate::Quantity;
@@ -28,9 +28,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use shop_common::token::Identity;
 use shop_common::ApiError;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
-use time::format_description::well_known::Rfc3339;
 
 /// Longest accepted `Idempotency-Key`, in bytes.
 pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
@@ -120,7 +119,7 @@ fn parse_body(body: &[u8]) -> Result<Option<BTreeMap<i64, Quantity>>, OrdersErro
 
 /// Hex SHA-256 over the request's lines (`cart` for a cart checkout), to tell a replay from a
 /// different request reusing a key.
-fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
+pub(crate) fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
     let canonical = match lines {
         None => "cart".to_owned(),
         Some(l) => l
@@ -255,171 +254,6 @@ async fn replay(
             Ok(created(order, true))
         }
     }
-}
-
-/// Transaction 1: the `pending` order, its lines at catalog prices, and the stock taken.
-async fn reserve(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    key: &str,
-    hash: &str,
-    lines: &BTreeMap<i64, Quantity>,
-) -> Result<i64, OrdersError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let now = time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default();
-    // The first statement writes, so the transaction holds SQLite's write lock from the start.
-    let order_id: i64 = sqlx::query_scalar(
-        "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
-         VALUES (?, 'pending', 0, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(CURRENCY)
-    .bind(key)
-    .bind(hash)
-    .bind(&now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => OrdersError::IdempotencyKeyInUse,
-        other => other.into(),
-    })?;
-    // One checkout of a cart at a time, whatever its key: any number of submissions of one cart
-    // (three clicks, two tabs, a reload) make one order. (A cart checkout's request hash is
-    // that of the cart; the write lock is held, so two cannot both pass.)
-    if hash == request_hash(None) {
-        let paying: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM orders
-             WHERE user_id = ? AND status = 'pending' AND request_hash = ? AND id != ?",
-        )
-        .bind(user_id)
-        .bind(hash)
-        .bind(order_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if paying > 0 {
-            return Err(OrdersError::CheckoutInProgress);
-        }
-    }
-    lifecycle::record(&mut tx, order_id, OrderStatus::Pending).await?;
-    let mut total: i64 = 0;
-    for (&product_id, quantity) in lines {
-        let q = quantity.get();
-        let taken = sqlx::query(
-            "UPDATE products SET stock = stock - ?1 WHERE id = ?2 AND active = 1 AND stock >= ?1
-             RETURNING name, price_cents",
-        )
-        .bind(q)
-        .bind(product_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = taken else {
-            let stock: Option<i64> =
-                sqlx::query_scalar("SELECT stock FROM products WHERE id = ? AND active = 1")
-                    .bind(product_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            return Err(match stock {
-                Some(available) => OrdersError::OutOfStock {
-                    product_id,
-                    available,
-                },
-                None => OrdersError::UnknownProduct { product_id },
-            });
-        };
-        let name: String = row.try_get("name")?;
-        let unit: i64 = row.try_get("price_cents")?;
-        total += unit * q;
-        sqlx::query(
-            "INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity, line_total_cents)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(order_id)
-        .bind(product_id)
-        .bind(name)
-        .bind(unit)
-        .bind(q)
-        .bind(unit * q)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("UPDATE orders SET total_cents = ? WHERE id = ?")
-        .bind(total)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(order_id)
-}
-
-/// Transaction 2: the payment's outcome.
-async fn settle(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    order_id: i64,
-    outcome: PaymentOutcome,
-    from_cart: bool,
-) -> Result<(), OrdersError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let status = match outcome {
-        PaymentOutcome::Approved => OrderStatus::Paid,
-        PaymentOutcome::Declined => OrderStatus::PaymentFailed,
-    };
-    lifecycle::record(&mut tx, order_id, status).await?;
-    if lifecycle::restocks(status) {
-        lifecycle::restock(&mut tx, order_id).await?;
-    } else if from_cart {
-        clear_cart(&mut *tx, user_id).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Abandons `pending` orders older than `older_than`: their stock comes back and their
-/// idempotency keys can be used again. A running checkout settles its order within the
-/// payment timeout, so an older pending order was left by a crash (`kill -9` between taking
-/// the stock and recording the payment's outcome), and nothing was charged for it: only a
-/// running checkout calls the provider. Safe with several orders processes on one database.
-/// Returns how many were abandoned.
-///
-/// # Errors
-/// A database error.
-pub(crate) async fn recover_pending(
-    db: &sqlx::SqlitePool,
-    older_than: std::time::Duration,
-) -> Result<usize, OrdersError> {
-    let cutoff = time::OffsetDateTime::now_utc() - older_than;
-    let pending: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, created_at FROM orders WHERE status = 'pending'")
-            .fetch_all(db)
-            .await?;
-    let stale = pending.into_iter().filter(|(_, created)| {
-        time::OffsetDateTime::parse(created, &Rfc3339).map_or(true, |t| t < cutoff)
-    });
-    let mut conn = db.acquire().await?;
-    let mut count = 0;
-    for (id, _) in stale {
-        abandon(&mut conn, id).await?;
-        count += 1;
-        tracing::warn!(
-            order_id = id,
-            "stale pending order abandoned; stock restored"
-        );
-    }
-    Ok(count)
-}
-
-/// The provider never answered: the order goes, its stock comes back.
-async fn abandon(conn: &mut SqliteConnection, order_id: i64) -> Result<(), OrdersError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    lifecycle::restock(&mut tx, order_id).await?;
-    sqlx::query("DELETE FROM orders WHERE id = ?")
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -19,9 +19,11 @@ mod cart;
 mod catalog;
 mod checkout;
 mod error;
+mod events;
 mod lifecycle;
 mod orders;
 mod payment;
+mod reservation;
 
 use clap::Args;
 use shop_common::config::SharedSettings;
@@ -119,8 +121,8 @@ pub struct AppState {
     pub(crate) payments: Arc<PaymentProvider>,
     /// Ids of orders whose status changed, for the live feeds.
     pub(crate) events: tokio::sync::broadcast::Sender<i64>,
-    /// Open event streams per user, at most [`orders::MAX_STREAMS_PER_USER`] each.
-    pub(crate) streams: orders::StreamCounts,
+    /// Open event streams per user, at most [`events::MAX_STREAMS_PER_USER`] each.
+    pub(crate) streams: events::StreamCounts,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<Verifier> {
@@ -188,7 +190,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
     let verifier = Arc::new(verifier);
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
     let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
-    checkout::recover_pending(&db, stale_after)
+    reservation::recover_pending(&db, stale_after)
         .await
         .map_err(|e| anyhow::anyhow!("recovering pending orders: {e}"))?;
     let sweeper = db.clone();
@@ -199,7 +201,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
             if sweeper.is_closed() {
                 break;
             }
-            if let Err(e) = checkout::recover_pending(&sweeper, stale_after).await {
+            if let Err(e) = reservation::recover_pending(&sweeper, stale_after).await {
                 tracing::warn!(error = %e, "sweeping stale pending orders failed");
             }
         }
@@ -216,7 +218,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         verifier,
         payments,
         events,
-        streams: orders::StreamCounts::default(),
+        streams: events::StreamCounts::default(),
     })
 }
 
@@ -237,7 +239,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         orders::list_orders,
         orders::get_order,
         orders::cancel_order,
-        orders::order_events,
+        events::order_events,
         orders::patch_status,
         orders::admin_list_orders,
     ),
@@ -279,7 +281,7 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/api/orders/{id}", get(orders::get_order))
         .route("/api/orders/{id}/cancel", post(orders::cancel_order))
         .route("/api/orders/{id}/status", patch(orders::patch_status))
-        .route("/api/orders/{id}/events", get(orders::order_events))
+        .route("/api/orders/{id}/events", get(events::order_events))
         .route("/api/admin/orders", get(orders::admin_list_orders))
         .route("/api/admin/products", get(catalog::admin_list_products))
         .route(
