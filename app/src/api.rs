@@ -6,12 +6,13 @@
 //! reaches this code: the gateway keeps it in an `HttpOnly` cookie, asked for with the
 //! `X-Refresh-Token-Transport: cookie` header.
 
-use api_types::auth::{LoginRequest, RegisterRequest, TokenResponse, User};
-use api_types::catalog::{Category, Product, ProductPage, ProductPatch, ProductSort};
-use api_types::orders::{Cart, Order, OrderPage, OrderStatus, SetQuantity, StatusChange};
+use api_types::auth::{paths, LoginRequest, RegisterRequest, TokenResponse, User};
+use api_types::catalog::{Category, Product, ProductPage, ProductSort};
 use api_types::Problem;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+
+mod shopping;
 
 const TRANSPORT_HEADER: &str = "X-Refresh-Token-Transport";
 
@@ -96,13 +97,13 @@ pub struct PublicApi;
 impl PublicApi {
     /// `POST /api/auth/register`.
     pub async fn register(self, body: &RegisterRequest) -> Result<User, ApiError> {
-        json(Request::post("/api/auth/register").json(body)).await
+        json(Request::post(paths::REGISTER).json(body)).await
     }
 
     /// `POST /api/auth/login`; the refresh token goes into the `HttpOnly` cookie.
     pub async fn login(self, body: &LoginRequest) -> Result<AuthedApi, ApiError> {
         let tokens: TokenResponse = json(
-            Request::post("/api/auth/login")
+            Request::post(paths::LOGIN)
                 .header(TRANSPORT_HEADER, "cookie")
                 .json(body),
         )
@@ -115,7 +116,7 @@ impl PublicApi {
     /// `POST /api/auth/refresh` with the cookie: a new access token (and a rotated cookie).
     pub async fn refresh(self) -> Result<AuthedApi, ApiError> {
         let tokens: TokenResponse = json(empty(
-            Request::post("/api/auth/refresh").header(TRANSPORT_HEADER, "cookie"),
+            Request::post(paths::REFRESH).header(TRANSPORT_HEADER, "cookie"),
         ))
         .await?;
         Ok(AuthedApi {
@@ -126,7 +127,7 @@ impl PublicApi {
     /// `POST /api/auth/logout` with the cookie: ends the session and clears the cookie.
     pub async fn logout(self) -> Result<(), ApiError> {
         send(empty(
-            Request::post("/api/auth/logout").header(TRANSPORT_HEADER, "cookie"),
+            Request::post(paths::LOGOUT).header(TRANSPORT_HEADER, "cookie"),
         ))
         .await
         .map(drop)
@@ -207,14 +208,14 @@ impl AuthedApi {
             current_password: current_password.to_owned(),
             new_password: new_password.to_owned(),
         };
-        send(self.bearer(Request::post("/api/auth/password")).json(&body))
+        send(self.bearer(Request::post(paths::PASSWORD)).json(&body))
             .await
             .map(drop)
     }
 
     /// `GET /api/auth/sessions`: my live sessions.
     pub async fn sessions(&self) -> Result<Vec<api_types::auth::Session>, ApiError> {
-        json(empty(self.bearer(Request::get("/api/auth/sessions")))).await
+        json(empty(self.bearer(Request::get(paths::SESSIONS)))).await
     }
 
     /// `DELETE /api/auth/sessions/{id}`: signs that device out.
@@ -228,7 +229,7 @@ impl AuthedApi {
 
     /// `POST /api/auth/logout-all`: signs out every device, this one too.
     pub async fn logout_all(&self) -> Result<(), ApiError> {
-        send(empty(self.bearer(Request::post("/api/auth/logout-all"))))
+        send(empty(self.bearer(Request::post(paths::LOGOUT_ALL))))
             .await
             .map(drop)
     }
@@ -266,111 +267,5 @@ impl AuthedApi {
         ))
         .await
         .map(drop)
-    }
-
-    /// `GET /api/cart`.
-    pub async fn cart(&self) -> Result<Cart, ApiError> {
-        json(empty(self.bearer(Request::get("/api/cart")))).await
-    }
-
-    /// `PUT /api/cart/items/{product_id}`.
-    pub async fn set_quantity(&self, product_id: i64, quantity: i64) -> Result<Cart, ApiError> {
-        let url = format!("/api/cart/items/{product_id}");
-        json(
-            self.bearer(Request::put(&url))
-                .json(&SetQuantity { quantity }),
-        )
-        .await
-    }
-
-    /// `DELETE /api/cart/items/{product_id}`.
-    pub async fn remove_item(&self, product_id: i64) -> Result<Cart, ApiError> {
-        json(empty(self.bearer(Request::delete(&format!(
-            "/api/cart/items/{product_id}"
-        )))))
-        .await
-    }
-
-    /// `POST /api/orders` with an empty body: checks out the cart. `idempotency_key` must be
-    /// the same for every try of one checkout, so a retry never charges twice.
-    pub async fn checkout(&self, idempotency_key: &str) -> Result<Order, ApiError> {
-        json(empty(
-            self.bearer(Request::post("/api/orders"))
-                .header("Idempotency-Key", idempotency_key),
-        ))
-        .await
-    }
-
-    /// `GET /api/orders`: my orders, newest first.
-    pub async fn orders(&self, page: u32) -> Result<OrderPage, ApiError> {
-        let b = Request::get("/api/orders").query([("page", page.max(1).to_string())]);
-        json(empty(self.bearer(b))).await
-    }
-
-    /// `GET /api/orders/{id}`.
-    pub async fn order(&self, id: i64) -> Result<Order, ApiError> {
-        json(empty(
-            self.bearer(Request::get(&format!("/api/orders/{id}"))),
-        ))
-        .await
-    }
-
-    /// `POST /api/orders/{id}/cancel`.
-    pub async fn cancel(&self, id: i64) -> Result<Order, ApiError> {
-        json(empty(
-            self.bearer(Request::post(&format!("/api/orders/{id}/cancel"))),
-        ))
-        .await
-    }
-
-    /// `GET /api/orders/{id}/events`: the open stream of server-sent events, ended by `abort`.
-    pub async fn order_events(
-        &self,
-        id: i64,
-        abort: &web_sys::AbortSignal,
-    ) -> Result<web_sys::ReadableStream, ApiError> {
-        let b = self
-            .bearer(Request::get(&format!("/api/orders/{id}/events")))
-            .header("Accept", "text/event-stream")
-            .abort_signal(Some(abort));
-        send(empty(b))
-            .await?
-            .body()
-            .ok_or_else(|| ApiError::Network("no event stream".to_owned()))
-    }
-
-    /// `GET /api/admin/orders?status=` (admins).
-    pub async fn admin_orders(&self, status: Option<OrderStatus>) -> Result<OrderPage, ApiError> {
-        let mut b = Request::get("/api/admin/orders").query([("per_page", "100")]);
-        if let Some(s) = status {
-            b = b.query([("status", s.as_str())]);
-        }
-        json(empty(self.bearer(b))).await
-    }
-
-    /// `PATCH /api/orders/{id}/status` (admins).
-    pub async fn set_status(&self, id: i64, status: OrderStatus) -> Result<Order, ApiError> {
-        json(
-            self.bearer(Request::patch(&format!("/api/orders/{id}/status")))
-                .json(&StatusChange { status }),
-        )
-        .await
-    }
-
-    /// `GET /api/admin/products` (admins): hidden products too.
-    pub async fn admin_products(&self) -> Result<ProductPage, ApiError> {
-        json(empty(self.bearer(
-            Request::get("/api/admin/products").query([("per_page", "100")]),
-        )))
-        .await
-    }
-
-    /// `PATCH /api/products/{id}` (admins).
-    pub async fn patch_product(&self, id: i64, patch: &ProductPatch) -> Result<Product, ApiError> {
-        json(
-            self.bearer(Request::patch(&format!("/api/products/{id}")))
-                .json(patch),
-        )
-        .await
     }
 }
