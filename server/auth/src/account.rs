@@ -66,7 +66,16 @@ pub(crate) async fn create_user(
     })
 }
 
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = api_types::auth::RegisterRequest, responses((status = 201, description = "The new user", body = api_types::auth::User), (status = 409, description = "`username_taken`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    request_body = api_types::auth::RegisterRequest,
+    responses(
+        (status = 201, description = "The new user", body = api_types::auth::User),
+        (status = 409, description = "`username_taken`"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn register(
     State(state): State<AppState>,
@@ -110,11 +119,18 @@ fn not_common(password: &NewPassword) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = api_types::auth::ChangePasswordRequest, security(("bearer_auth" = [])), responses(
-    (status = 204, description = "Changed; every other session of the user has ended"),
-    (status = 403, description = "`wrong_password`: the current password is wrong", body = api_types::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "`validation_failed`: the new password breaks a rule or is too common", body = api_types::Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/password",
+    tag = "auth",
+    request_body = api_types::auth::ChangePasswordRequest,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Changed; every other session of the user has ended"),
+        (status = 403, description = "`wrong_password`: the current password is wrong"),
+        (status = 422, description = "`validation_failed`: the new password breaks a rule or is too common"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn change_password(
     State(state): State<AppState>,
@@ -163,7 +179,15 @@ pub(crate) async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer_auth" = [])), responses((status = 200, description = "The signed-in user", body = api_types::auth::User)))]
+#[utoipa::path(
+    get,
+    path = "/api/auth/me",
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = api_types::auth::User),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn me(
     State(state): State<AppState>,

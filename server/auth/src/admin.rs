@@ -25,8 +25,6 @@ pub(crate) fn router() -> Router<AppState> {
         )
 }
 
-const PROBLEM: &str = "application/problem+json";
-
 /// Query of `GET /api/users`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -40,11 +38,18 @@ pub(crate) struct UserQuery {
     per_page: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/users", tag = "admin", params(UserQuery), security(("bearer_auth" = [])), responses(
-    (status = 200, description = "Users by id", body = UserPage),
-    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 422, description = "`validation_failed`", body = api_types::Problem, content_type = PROBLEM),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/users",
+    tag = "admin",
+    params(UserQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Users by id", body = UserPage),
+        (status = 403, description = "`forbidden`: admins only"),
+        (status = 422, description = "`validation_failed`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn list_users(
     State(state): State<AppState>,
@@ -63,11 +68,18 @@ pub(crate) async fn list_users(
     }))
 }
 
-#[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser, security(("bearer_auth" = [])), responses(
-    (status = 201, description = "The new user", body = User),
-    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 409, description = "`username_taken`", body = api_types::Problem, content_type = PROBLEM),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    tag = "admin",
+    request_body = NewUser,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "The new user", body = User),
+        (status = 403, description = "`forbidden`: admins only"),
+        (status = 409, description = "`username_taken`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -88,10 +100,17 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(get, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
-    (status = 200, description = "The user", body = User),
-    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/users/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "User id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_user(
     State(state): State<AppState>,
@@ -139,12 +158,20 @@ fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) ->
     is_admin_now && !admin_after
 }
 
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "admin", request_body = UserPatch, params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
-    (status = 200, description = "The changed user; disabling ends their sessions at once", body = User),
-    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 409, description = "`last_admin`: the last enabled admin cannot be demoted or disabled", body = api_types::Problem, content_type = PROBLEM),
-    (status = 422, description = "`invalid_body`", body = api_types::Problem, content_type = PROBLEM),
-))]
+#[utoipa::path(
+    patch,
+    path = "/api/users/{id}",
+    tag = "admin",
+    request_body = UserPatch,
+    params(("id" = i64, Path, description = "User id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The changed user; disabling ends their sessions at once", body = User),
+        (status = 403, description = "`forbidden`: admins only"),
+        (status = 409, description = "`last_admin`: the last enabled admin cannot be demoted or disabled"),
+        (status = 422, description = "`invalid_body`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn patch_user(
     State(state): State<AppState>,
@@ -181,11 +208,18 @@ pub(crate) async fn patch_user(
     Ok(Json(changed))
 }
 
-#[utoipa::path(delete, path = "/api/users/{id}", tag = "admin", params(("id" = i64, Path, description = "User id")), security(("bearer_auth" = [])), responses(
-    (status = 204, description = "Deleted; their sessions ended at once"),
-    (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = PROBLEM),
-    (status = 409, description = "`last_admin`: the last enabled admin cannot be deleted", body = api_types::Problem, content_type = PROBLEM),
-))]
+#[utoipa::path(
+    delete,
+    path = "/api/users/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "User id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Deleted; their sessions ended at once"),
+        (status = 403, description = "`forbidden`: admins only"),
+        (status = 409, description = "`last_admin`: the last enabled admin cannot be deleted"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn delete_user(
     State(state): State<AppState>,

@@ -35,9 +35,15 @@ pub(crate) async fn require_live(state: &AppState, identity: &Identity) -> Resul
     }
 }
 
-#[utoipa::path(get, path = "/api/auth/sessions", tag = "auth", security(("bearer_auth" = [])), responses(
-    (status = 200, description = "My live sessions, most recently used first", body = Vec<api_types::auth::Session>),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/auth/sessions",
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "My live sessions, most recently used first", body = Vec<api_types::auth::Session>),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn list_sessions(
     State(state): State<AppState>,
@@ -58,10 +64,17 @@ pub(crate) async fn list_sessions(
     Ok(Json(sessions))
 }
 
-#[utoipa::path(delete, path = "/api/auth/sessions/{id}", tag = "auth", security(("bearer_auth" = [])), params(("id" = String, Path, description = "Session id")), responses(
-    (status = 204, description = "The session has ended: its refresh token and access tokens stop working"),
-    (status = 404, description = "`not_found`: no such live session of mine", body = api_types::Problem, content_type = "application/problem+json"),
-))]
+#[utoipa::path(
+    delete,
+    path = "/api/auth/sessions/{id}",
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "The session has ended: its refresh token and access tokens stop working"),
+        (status = 404, description = "`not_found`: no such live session of mine"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn delete_session(
     State(state): State<AppState>,
@@ -82,9 +95,15 @@ pub(crate) async fn delete_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", security(("bearer_auth" = [])), responses(
-    (status = 204, description = "Every session of mine has ended, this one included"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout-all",
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Every session of mine has ended, this one included"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn logout_all(
     State(state): State<AppState>,

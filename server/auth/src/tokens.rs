@@ -83,7 +83,17 @@ pub(crate) async fn issue_pair(
     })
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = api_types::auth::LoginRequest, responses((status = 200, description = "An access token and a refresh token (in an HttpOnly cookie instead when the request carries `X-Refresh-Token-Transport: cookie`)", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_credentials`: the same for an unknown user, a wrong password and a disabled account", body = api_types::Problem, content_type = "application/problem+json"), (status = 429, description = "`too_many_attempts` (failed sign-ins as this username; the wait starts at 5 s and doubles each time, at most 15 min) or `rate_limited`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = api_types::auth::LoginRequest,
+    responses(
+        (status = 200, description = "An access token and a refresh token (in an HttpOnly cookie instead when the request carries `X-Refresh-Token-Transport: cookie`)", body = api_types::auth::TokenResponse),
+        (status = 401, description = "`invalid_credentials`: the same for an unknown user, a wrong password and a disabled account"),
+        (status = 429, description = "`too_many_attempts` (failed sign-ins as this username; the wait starts at 5 s and doubles each time, at most 15 min) or `rate_limited`, with `Retry-After`"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn login(
     State(state): State<AppState>,
@@ -158,7 +168,16 @@ pub(crate) async fn login(
 
 /// Rotates a refresh token (RFC 9700 §4.14.2): the presented token is marked used and a
 /// successor in the same session is returned. A used token presented again ends its session (its token family, RFC 9700 §4.14.2).
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 200, description = "A new pair; the presented refresh token stops working", body = api_types::auth::TokenResponse), (status = 401, description = "`invalid_refresh_token`: unknown, expired, revoked or reused (which ends its session)", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/refresh",
+    tag = "auth",
+    request_body = api_types::auth::RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair; the presented refresh token stops working", body = api_types::auth::TokenResponse),
+        (status = 401, description = "`invalid_refresh_token`: unknown, expired, revoked or reused (which ends its session)"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn refresh(
     State(state): State<AppState>,
@@ -202,7 +221,15 @@ pub(crate) async fn refresh(
 
 /// Ends the session of a refresh token (all its refresh tokens). Unknown tokens are ignored, as in
 /// RFC 7009 §2.2, so logout is idempotent.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = api_types::auth::RefreshRequest, responses((status = 204, description = "The session of this refresh token has ended (also for unknown tokens)")))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    request_body = api_types::auth::RefreshRequest,
+    responses(
+        (status = 204, description = "The session of this refresh token has ended (also for unknown tokens)"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn logout(
     State(state): State<AppState>,
@@ -222,9 +249,14 @@ pub(crate) async fn logout(
 /// it signs, and verifiers fetch again on an unknown `kid`, so caching never refuses a new key.
 const JWKS_MAX_AGE_SECS: u32 = 300;
 
-#[utoipa::path(get, path = "/api/auth/jwks", tag = "auth", responses(
-    (status = 200, description = "The public keys that verify access tokens: a JWK Set (RFC 7517 §5) of Ed25519 keys (RFC 8037), each with `kid` its RFC 7638 thumbprint. The signing key comes first; during a rotation the set also holds the previous and/or next key.", body = api_types::auth::JwkSet, content_type = "application/jwk-set+json"),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/auth/jwks",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The public keys that verify access tokens: a JWK Set (RFC 7517 §5) of Ed25519 keys (RFC 8037), each with `kid` its RFC 7638 thumbprint. The signing key comes first; during a rotation the set also holds the previous and/or next key.", body = api_types::auth::JwkSet, content_type = "application/jwk-set+json"),
+    ),
+)]
 pub(crate) async fn jwks(State(state): State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     (
@@ -243,9 +275,15 @@ pub(crate) async fn jwks(State(state): State<AppState>) -> axum::response::Respo
         .into_response()
 }
 
-#[utoipa::path(post, path = "/api/auth/validate", tag = "auth", security((), ("bearer_auth" = [])), responses(
-    (status = 200, description = "`{active: true, user_id, username, role, session_id}` for an access token that is valid and whose session is live, else `{active: false}` (RFC 7662 style)"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/validate",
+    tag = "auth",
+    security((), ("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "`{active: true, user_id, username, role, session_id}` for an access token that is valid and whose session is live, else `{active: false}` (RFC 7662 style)"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn introspect(
     State(state): State<AppState>,

@@ -13,20 +13,39 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 /// `GET /health/live`: the process answers.
-#[utoipa::path(get, path = "/health/live", tag = "operations", responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
+#[utoipa::path(
+    get,
+    path = "/health/live",
+    tag = "operations",
+    responses(
+        (status = 200, description = "`{\"status\": \"ok\"}`"),
+    ),
+)]
 #[allow(dead_code)]
 fn live() {}
 
 /// `GET /health/ready`: whether each service can be reached.
-#[utoipa::path(get, path = "/health/ready", tag = "operations", responses(
-    (status = 200, description = "`{status, services: {auth: {available}, orders: {available}}}`: `ok` or `degraded` (the detailed report with upstreams, breakers and errors is on the admin listener, `SHOP_ADMIN_ADDR`)"),
-    (status = 503, description = "`unavailable` (no service can be reached) or `draining` (shutting down)"),
-))]
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "operations",
+    responses(
+        (status = 200, description = "`{status, services: {auth: {available}, orders: {available}}}`: `ok` or `degraded` (the detailed report with upstreams, breakers and errors is on the admin listener, `SHOP_ADMIN_ADDR`)"),
+        (status = 503, description = "`unavailable` (no service can be reached) or `draining` (shutting down)"),
+    ),
+)]
 #[allow(dead_code)]
 fn ready() {}
 
 /// `GET /api/openapi.json`: this document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "The OpenAPI 3.1 document")))]
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document"),
+    ),
+)]
 #[allow(dead_code)]
 fn openapi_json() {}
 
@@ -58,6 +77,7 @@ impl Modify for BearerAuth {
         description = "The shop's JSON API, through the gateway. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; amounts are integer cents.",
     ),
     paths(live, ready, openapi_json),
+    components(schemas(api_types::Problem)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and tokens"),
@@ -145,7 +165,8 @@ fn header(description: &str) -> Header {
 
 const RETRY_AFTER: (&str, &str) = ("Retry-After", "Seconds to wait before trying again");
 
-/// Adds, in one place, the answers every operation of a kind can give, so that no handler
+/// Gives every error answer without a body the problem body (`application/problem+json`,
+/// the `Problem` schema), and adds, in one place, the answers every operation of a kind can give, so that no handler
 /// repeats them and none is forgotten (RFC 9457 problems with their `code`):
 /// - every `/api` operation: 400 `unsafe_path`, 429 `rate_limited` and 503
 ///   `service_unavailable` (with `Retry-After`);
@@ -167,6 +188,18 @@ fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
             &mut item.patch,
         ];
         for op in operations.into_iter().flatten() {
+            // The services declare their errors by status and code only; each is a problem.
+            for (status, response) in op.responses.responses.iter_mut() {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let (true, RefOr::T(r)) = (is_error, response) {
+                    if r.content.is_empty() {
+                        r.content.insert(
+                            "application/problem+json".to_owned(),
+                            Content::new(Some(Ref::from_schema_name("Problem"))),
+                        );
+                    }
+                }
+            }
             let params = op.parameters.as_deref().unwrap_or_default();
             let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
             let has_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);

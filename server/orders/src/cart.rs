@@ -62,7 +62,15 @@ pub(crate) async fn clear_cart(
     Ok(())
 }
 
-#[utoipa::path(get, path = "/api/cart", tag = "cart", security(("bearer_auth" = [])), responses((status = 200, description = "The cart, priced from the catalog", body = api_types::orders::Cart)))]
+#[utoipa::path(
+    get,
+    path = "/api/cart",
+    tag = "cart",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The cart, priced from the catalog", body = api_types::orders::Cart),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_cart(
     State(state): State<AppState>,
@@ -73,7 +81,19 @@ pub(crate) async fn get_cart(
 
 /// Sets the quantity of a product in the cart (adding the line if needed). 422 for a quantity
 /// outside 1..=99, 404 for an unknown product, 409 `out_of_stock` beyond the stock.
-#[utoipa::path(put, path = "/api/cart/items/{product_id}", tag = "cart", request_body = api_types::orders::SetQuantity, params(("product_id" = i64, Path, description = "Product id")), security(("bearer_auth" = [])), responses((status = 200, description = "The cart", body = api_types::orders::Cart), (status = 404, description = "`not_found`: no such product", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    put,
+    path = "/api/cart/items/{product_id}",
+    tag = "cart",
+    request_body = api_types::orders::SetQuantity,
+    params(("product_id" = i64, Path, description = "Product id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The cart", body = api_types::orders::Cart),
+        (status = 404, description = "`not_found`: no such product"),
+        (status = 409, description = "`out_of_stock`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn set_quantity(
     State(state): State<AppState>,
@@ -108,7 +128,16 @@ pub(crate) async fn set_quantity(
 }
 
 /// Removes a product from the cart; removing one that is not there is not an error.
-#[utoipa::path(delete, path = "/api/cart/items/{product_id}", tag = "cart", params(("product_id" = i64, Path, description = "Product id")), security(("bearer_auth" = [])), responses((status = 200, description = "The cart", body = api_types::orders::Cart)))]
+#[utoipa::path(
+    delete,
+    path = "/api/cart/items/{product_id}",
+    tag = "cart",
+    params(("product_id" = i64, Path, description = "Product id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The cart", body = api_types::orders::Cart),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn remove_item(
     State(state): State<AppState>,

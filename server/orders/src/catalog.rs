@@ -130,7 +130,16 @@ async fn search(
 }
 
 /// `GET /api/products`: the catalog, filtered, searched, sorted and paginated.
-#[utoipa::path(get, path = "/api/products", tag = "catalog", params(ProductQuery), responses((status = 200, description = "One page of the catalog", body = api_types::catalog::ProductPage), (status = 422, description = "`validation_failed`: page or per_page out of range", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/products",
+    tag = "catalog",
+    params(ProductQuery),
+    responses(
+        (status = 200, description = "One page of the catalog", body = api_types::catalog::ProductPage),
+        (status = 422, description = "`validation_failed`: page or per_page out of range"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn list_products(
     State(state): State<AppState>,
@@ -140,7 +149,17 @@ pub(crate) async fn list_products(
 }
 
 /// `GET /api/admin/products`: the same, hidden products included (admins).
-#[utoipa::path(get, path = "/api/admin/products", tag = "admin", params(ProductQuery), security(("bearer_auth" = [])), responses((status = 200, description = "One page of the catalog, hidden products included", body = api_types::catalog::ProductPage), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/admin/products",
+    tag = "admin",
+    params(ProductQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "One page of the catalog, hidden products included", body = api_types::catalog::ProductPage),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn admin_list_products(
     State(state): State<AppState>,
@@ -150,7 +169,15 @@ pub(crate) async fn admin_list_products(
     Ok(Json(search(&state, q, true).await?))
 }
 
-#[utoipa::path(get, path = "/api/products/{id}", tag = "catalog", params(("id" = i64, Path, description = "Product id")), responses((status = 200, description = "The product", body = api_types::catalog::Product)))]
+#[utoipa::path(
+    get,
+    path = "/api/products/{id}",
+    tag = "catalog",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = api_types::catalog::Product),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn get_product(
     State(state): State<AppState>,
@@ -162,7 +189,14 @@ pub(crate) async fn get_product(
         .ok_or(ApiError::NotFound("product").into())
 }
 
-#[utoipa::path(get, path = "/api/categories", tag = "catalog", responses((status = 200, description = "Every category with its number of products", body = Vec<api_types::catalog::Category>)))]
+#[utoipa::path(
+    get,
+    path = "/api/categories",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "Every category with its number of products", body = Vec<api_types::catalog::Category>),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn list_categories(
     State(state): State<AppState>,
@@ -192,7 +226,17 @@ const DEFAULT_IMAGE: &str = "/images/placeholder.svg";
 
 /// `POST /api/products` (admins) -> 201 the product. 422 for invalid fields or an unknown
 /// category.
-#[utoipa::path(post, path = "/api/products", tag = "admin", request_body = api_types::catalog::NewProduct, security(("bearer_auth" = [])), responses((status = 201, description = "The new product", body = api_types::catalog::Product), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/products",
+    tag = "admin",
+    request_body = api_types::catalog::NewProduct,
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "The new product", body = api_types::catalog::Product),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn create_product(
     State(state): State<AppState>,
@@ -239,7 +283,18 @@ pub(crate) async fn create_product(
 
 /// `PATCH /api/products/{id}` (admins): price, stock, name, description, active. Past orders
 /// keep the name and price they were bought at.
-#[utoipa::path(patch, path = "/api/products/{id}", tag = "admin", request_body = api_types::catalog::ProductPatch, params(("id" = i64, Path, description = "Product id")), security(("bearer_auth" = [])), responses((status = 200, description = "The changed product", body = api_types::catalog::Product), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    patch,
+    path = "/api/products/{id}",
+    tag = "admin",
+    request_body = api_types::catalog::ProductPatch,
+    params(("id" = i64, Path, description = "Product id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The changed product", body = api_types::catalog::Product),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn patch_product(
     State(state): State<AppState>,
@@ -289,7 +344,17 @@ pub(crate) async fn patch_product(
 
 /// `DELETE /api/products/{id}` (admins) -> 204: the product leaves the catalog (and carts) but
 /// stays in past orders.
-#[utoipa::path(delete, path = "/api/products/{id}", tag = "admin", params(("id" = i64, Path, description = "Product id")), security(("bearer_auth" = [])), responses((status = 204, description = "Hidden from the catalog and carts; past orders keep it"), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    delete,
+    path = "/api/products/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Product id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 204, description = "Hidden from the catalog and carts; past orders keep it"),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn delete_product(
     State(state): State<AppState>,

@@ -131,7 +131,24 @@ pub(crate) fn request_hash(lines: Option<&BTreeMap<i64, Quantity>>) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-#[utoipa::path(post, path = "/api/orders", tag = "orders", request_body = api_types::orders::CreateOrderRequest, params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")), security(("bearer_auth" = [])), responses((status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order, headers(("Idempotent-Replayed" = String, description = "`true` when this answers a repeat of an earlier request with the same key"))), (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 413, description = "`payload_too_large`", body = api_types::Problem, content_type = "application/problem+json"), (status = 415, description = "`unsupported_media_type`: a body without `Content-Type: application/json`", body = api_types::Problem, content_type = "application/problem+json"), (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`out_of_stock`, `unknown_product`, `empty_cart`, `checkout_in_progress` (the cart is being paid for by another request) or `idempotency_key_in_use`", body = api_types::Problem, content_type = "application/problem+json"), (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order` or `idempotency_key_reused`", body = api_types::Problem, content_type = "application/problem+json"), (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/orders",
+    tag = "orders",
+    request_body = api_types::orders::CreateOrderRequest,
+    params(("Idempotency-Key" = String, Header, description = "1 to 255 visible characters, one per checkout attempt")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 201, description = "The paid order (also for a replay of the same key, with `Idempotent-Replayed: true`)", body = api_types::orders::Order, headers(("Idempotent-Replayed" = String, description = "`true` when this answers a repeat of an earlier request with the same key"))),
+        (status = 400, description = "`idempotency_key_required` or `malformed_json`"),
+        (status = 413, description = "`payload_too_large`"),
+        (status = 415, description = "`unsupported_media_type`: a body without `Content-Type: application/json`"),
+        (status = 402, description = "`payment_declined`, with `order_id`; the order is kept as `payment_failed`"),
+        (status = 409, description = "`out_of_stock`, `unknown_product`, `empty_cart`, `checkout_in_progress` (the cart is being paid for by another request) or `idempotency_key_in_use`"),
+        (status = 422, description = "`invalid_body`, `validation_failed`, `empty_order` or `idempotency_key_reused`"),
+        (status = 503, description = "`payment_unavailable` (no order kept, nothing taken) or `service_unavailable`, with `Retry-After`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn create_order(
     State(state): State<AppState>,

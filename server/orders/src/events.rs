@@ -97,7 +97,17 @@ async fn stream_ends(
 /// one at once and one after each status change, with keep-alive comments. The stream ends
 /// when the access token expires or its session ends (the client reconnects with a fresh
 /// token); a user holds at most [`MAX_STREAMS_PER_USER`] at once (429 `too_many_streams`).
-#[utoipa::path(get, path = "/api/orders/{id}/events", tag = "orders", params(("id" = i64, Path, description = "Order id")), security(("bearer_auth" = [])), responses((status = 200, description = "Server-sent events: `event: order` with the order as JSON, at once and after each status change; the stream ends when the access token expires or the session ends", content_type = "text/event-stream", body = String), (status = 429, description = "`too_many_streams`: 8 are open already", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}/events",
+    tag = "orders",
+    params(("id" = i64, Path, description = "Order id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Server-sent events: `event: order` with the order as JSON, at once and after each status change; the stream ends when the access token expires or the session ends", content_type = "text/event-stream", body = String),
+        (status = 429, description = "`too_many_streams`: 8 are open already"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn order_events(
     State(state): State<AppState>,

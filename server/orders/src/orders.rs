@@ -168,7 +168,17 @@ async fn page_of(
 }
 
 /// `GET /api/orders?page=&per_page=&status=`: my orders, newest first.
-#[utoipa::path(get, path = "/api/orders", tag = "orders", params(OrderQuery), security(("bearer_auth" = [])), responses((status = 200, description = "My orders, newest first", body = api_types::orders::OrderPage), (status = 422, description = "`validation_failed`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/orders",
+    tag = "orders",
+    params(OrderQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "My orders, newest first", body = api_types::orders::OrderPage),
+        (status = 422, description = "`validation_failed`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn list_orders(
     State(state): State<AppState>,
@@ -179,7 +189,17 @@ pub(crate) async fn list_orders(
 }
 
 /// `GET /api/admin/orders?status=&page=&per_page=`: every order, newest first (admins).
-#[utoipa::path(get, path = "/api/admin/orders", tag = "admin", params(OrderQuery), security(("bearer_auth" = [])), responses((status = 200, description = "Every order, newest first", body = api_types::orders::OrderPage), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/admin/orders",
+    tag = "admin",
+    params(OrderQuery),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "Every order, newest first", body = api_types::orders::OrderPage),
+        (status = 403, description = "`forbidden`: admins only"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn admin_list_orders(
     State(state): State<AppState>,
@@ -190,7 +210,17 @@ pub(crate) async fn admin_list_orders(
 }
 
 /// `GET /api/orders/{id}`: mine, or any for an admin; 404 otherwise.
-#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", params(("id" = i64, Path, description = "Order id")), security(("bearer_auth" = [])), responses((status = 200, description = "The order with its timeline", body = api_types::orders::Order), (status = 404, description = "`not_found`: no such order of yours", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}",
+    tag = "orders",
+    params(("id" = i64, Path, description = "Order id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The order with its timeline", body = api_types::orders::Order),
+        (status = 404, description = "`not_found`: no such order of yours"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn get_order(
     State(state): State<AppState>,
@@ -244,7 +274,17 @@ async fn change_status(
 
 /// `POST /api/orders/{id}/cancel`: the owner cancels while the order is `paid` or
 /// `preparing`; the stock goes back. 409 `invalid_transition` later on.
-#[utoipa::path(post, path = "/api/orders/{id}/cancel", tag = "orders", params(("id" = i64, Path, description = "Order id")), security(("bearer_auth" = [])), responses((status = 200, description = "The cancelled order; its stock went back", body = api_types::orders::Order), (status = 409, description = "`invalid_transition`: only paid or preparing orders", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/cancel",
+    tag = "orders",
+    params(("id" = i64, Path, description = "Order id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The cancelled order; its stock went back", body = api_types::orders::Order),
+        (status = 409, description = "`invalid_transition`: only paid or preparing orders"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn cancel_order(
     State(state): State<AppState>,
@@ -263,7 +303,19 @@ pub(crate) async fn cancel_order(
 }
 
 /// `PATCH /api/orders/{id}/status {status}` (admins): the kitchen and delivery steps.
-#[utoipa::path(patch, path = "/api/orders/{id}/status", tag = "admin", request_body = api_types::orders::StatusChange, params(("id" = i64, Path, description = "Order id")), security(("bearer_auth" = [])), responses((status = 200, description = "The order in its new status", body = api_types::orders::Order), (status = 403, description = "`forbidden`: admins only", body = api_types::Problem, content_type = "application/problem+json"), (status = 409, description = "`invalid_transition`", body = api_types::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(
+    patch,
+    path = "/api/orders/{id}/status",
+    tag = "admin",
+    request_body = api_types::orders::StatusChange,
+    params(("id" = i64, Path, description = "Order id")),
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The order in its new status", body = api_types::orders::Order),
+        (status = 403, description = "`forbidden`: admins only"),
+        (status = 409, description = "`invalid_transition`"),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = identity.user_id))]
 pub(crate) async fn patch_status(
     State(state): State<AppState>,
