@@ -23,13 +23,9 @@ pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// sessions, reads the feed of ended sessions again so the very next request sees it.
 pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let outgoing = match Outgoing::new(&parts, body).await {
-        Ok(o) => o,
-        Err(refused) => return refused,
-    };
-    let answer = match outgoing.send(&state).await {
-        Ok(a) => a,
-        Err(failed) => return failed,
+    let (outgoing, answer) = match exchange(&state, &parts, body).await {
+        Ok(exchanged) => exchanged,
+        Err(response) => return response,
     };
     if answer.status().is_success()
         && crate::revocations::ends_sessions(&outgoing.method, &outgoing.path)
@@ -37,6 +33,21 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         state.revocations.poll().await;
     }
     relay(&state, outgoing.service, answer).await
+}
+
+/// Forwards the request of `parts` and `body` as it is; returns it with the upstream's answer.
+///
+/// # Errors
+/// The gateway's answer when the request is refused ([`Outgoing::new`]) or no upstream gave an
+/// answer to pass on ([`Outgoing::send`]).
+pub(crate) async fn exchange(
+    state: &GatewayState,
+    parts: &Parts,
+    body: Body,
+) -> Result<(Outgoing, reqwest::Response), Response> {
+    let outgoing = Outgoing::new(parts, body).await?;
+    let answer = outgoing.send(state).await?;
+    Ok((outgoing, answer))
 }
 
 /// A request as it will be sent upstream.

@@ -8,7 +8,7 @@
 //! not send the header keep receiving and sending the token in the JSON body.
 
 use crate::error::GatewayError;
-use crate::forward::{read, rebuild, relay, Outgoing};
+use crate::forward::{exchange, read, rebuild, relay, Outgoing};
 use crate::GatewayState;
 use api_types::auth::{paths, TokenResponse};
 use axum::body::Body;
@@ -83,13 +83,9 @@ pub fn move_into_cookie(body: &[u8], secure: bool) -> Option<(Vec<u8>, Vec<Heade
 /// moves into the cookie.
 pub(crate) async fn login(State(state): State<GatewayState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let outgoing = match Outgoing::new(&parts, body).await {
-        Ok(o) => o,
-        Err(refused) => return refused,
-    };
-    let answer = match outgoing.send(&state).await {
-        Ok(a) => a,
-        Err(failed) => return failed,
+    let (outgoing, answer) = match exchange(&state, &parts, body).await {
+        Ok(exchanged) => exchanged,
+        Err(response) => return response,
     };
     if wants_cookie(&parts.headers) && answer.status() == StatusCode::OK {
         tokens_into_cookie(&state, &outgoing, answer).await
