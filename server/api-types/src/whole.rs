@@ -42,8 +42,7 @@ fn serde_json_number(n: Number) -> Option<i64> {
         // 2^63 as f64: anything at or above does not fit.
         Number::Float(f)
             if f.fract() == 0.0
-                && f >= -9_223_372_036_854_775_808.0
-                && f < 9_223_372_036_854_775_808.0 =>
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) =>
         {
             #[allow(clippy::cast_possible_truncation)]
             Some(f as i64)

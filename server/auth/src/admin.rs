@@ -183,14 +183,7 @@ pub(crate) async fn patch_user(
     require_live(&state, &identity).await?;
     let mut tx = state.db.begin().await?;
     let user = user_keeping_an_admin(&mut tx, id, body.role, body.disabled).await?;
-    sqlx::query(
-        "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?",
-    )
-    .bind(body.role.map(Role::as_str))
-    .bind(body.disabled.map(i64::from))
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    store::set_role_and_disabled(&mut tx, id, body.role, body.disabled).await?;
     let changed = store::user_by_id(&mut *tx, id)
         .await?
         .ok_or(ApiError::NotFound("user"))?;
@@ -232,10 +225,7 @@ pub(crate) async fn delete_user(
     user_keeping_an_admin(&mut tx, id, None, Some(true)).await?;
     // The sessions end in the same transaction, so the revocation feed names them.
     store::end_sessions_in(&mut tx, id, None, unix_now()).await?;
-    sqlx::query("DELETE FROM users WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::delete_user(&mut tx, id).await?;
     tx.commit().await?;
     tracing::info!(deleted = id, "user deleted by an admin");
     Ok(StatusCode::NO_CONTENT)

@@ -4,17 +4,14 @@
 use crate::{upstream, GatewayState};
 use axum::Router;
 
+/// A service's name, whether it is available, and its upstreams.
+type ServiceReport = (&'static str, bool, Vec<upstream::MemberReport>);
+
 /// The readiness of the whole shop: `ok` (every service can be reached), `degraded` (some
 /// cannot: only their routes fail; still 200), 503 `unavailable` (none can) or 503 `draining`
 /// (shutting down); and each service with whether it is available and its upstreams.
-fn readiness(
-    state: &GatewayState,
-) -> (
-    axum::http::StatusCode,
-    &'static str,
-    Vec<(&'static str, bool, Vec<upstream::MemberReport>)>,
-) {
-    let services: Vec<(&str, bool, Vec<upstream::MemberReport>)> = [&state.auth, &state.orders]
+fn readiness(state: &GatewayState) -> (axum::http::StatusCode, &'static str, Vec<ServiceReport>) {
+    let services: Vec<ServiceReport> = [&state.auth, &state.orders]
         .iter()
         .map(|p| (p.service.name(), p.any_available(), p.report()))
         .collect();

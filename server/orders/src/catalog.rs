@@ -1,6 +1,7 @@
 //! The catalog: products and categories. Reading is public; changing needs an admin token.
 
 use crate::error::OrdersError;
+use crate::store::catalog as store;
 use crate::AppState;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch, ProductSort};
 use api_types::validate::{text, Cents, Invalid, Stock};
@@ -10,7 +11,6 @@ use serde::Deserialize;
 use shop_common::extract::{Admin, Json, Path, Query};
 use shop_common::paging::Paging;
 use shop_common::ApiError;
-use sqlx::{Row, SqliteExecutor};
 
 /// Longest search text, in characters.
 const MAX_QUERY_CHARS: usize = 100;
@@ -34,57 +34,6 @@ pub(crate) struct ProductQuery {
     sort: ProductSort,
 }
 
-const PRODUCT_COLUMNS: &str =
-    "id, name, description, price_cents, currency, category_id, stock, image_url, active";
-
-pub(crate) fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product, sqlx::Error> {
-    Ok(Product {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        price_cents: row.try_get("price_cents")?,
-        currency: row.try_get("currency")?,
-        category: row.try_get("category_id")?,
-        stock: row.try_get("stock")?,
-        image_url: row.try_get("image_url")?,
-        active: row.try_get::<i64, _>("active")? != 0,
-    })
-}
-
-/// A product by id; hidden ones only with `include_hidden`.
-pub(crate) async fn find_product(
-    db: impl SqliteExecutor<'_>,
-    id: i64,
-    include_hidden: bool,
-) -> Result<Option<Product>, sqlx::Error> {
-    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ? AND (active = 1 OR ?)");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .bind(include_hidden)
-        .fetch_optional(db)
-        .await?;
-    row.as_ref().map(product_from_row).transpose()
-}
-
-fn order_by(sort: ProductSort) -> &'static str {
-    match sort {
-        ProductSort::Featured => "id",
-        ProductSort::NameAsc => "name COLLATE NOCASE, id",
-        ProductSort::NameDesc => "name COLLATE NOCASE DESC, id",
-        ProductSort::PriceAsc => "price_cents, id",
-        ProductSort::PriceDesc => "price_cents DESC, id",
-    }
-}
-
-/// `%text%` for `LIKE … ESCAPE '\'`, with the text's own wildcards escaped.
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 async fn search(
     state: &AppState,
     q: ProductQuery,
@@ -96,36 +45,18 @@ async fn search(
         Some(raw) => api_types::validate::search_text("q", &raw, MAX_QUERY_CHARS)?,
         None => None,
     };
-    let pattern = text.as_deref().map(like_pattern);
-    let filter = "(active = 1 OR ?1) AND (?2 IS NULL OR category_id = ?2)
-         AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\' OR description LIKE ?3 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM products WHERE {filter}"))
-        .bind(include_hidden)
-        .bind(&category)
-        .bind(&pattern)
-        .fetch_one(&state.db)
-        .await?;
-    let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products WHERE {filter} ORDER BY {} LIMIT ?4 OFFSET ?5",
-        order_by(q.sort)
-    );
-    let rows = sqlx::query(&sql)
-        .bind(include_hidden)
-        .bind(&category)
-        .bind(&pattern)
-        .bind(paging.limit())
-        .bind(paging.offset())
-        .fetch_all(&state.db)
-        .await?;
-    let items = rows
-        .iter()
-        .map(product_from_row)
-        .collect::<Result<_, _>>()?;
+    let filter = store::ProductFilter {
+        include_hidden,
+        category: category.as_deref(),
+        text: text.as_deref(),
+        sort: q.sort,
+    };
+    let (items, total) = store::search_products(&state.db, &filter, &paging).await?;
     Ok(ProductPage {
         items,
         page: paging.page,
         per_page: paging.per_page,
-        total: total.max(0) as u64,
+        total,
     })
 }
 
@@ -183,7 +114,7 @@ pub(crate) async fn get_product(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Product>, OrdersError> {
-    find_product(&state.db, id, false)
+    store::find_product(&state.db, id, false)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound("product").into())
@@ -201,23 +132,7 @@ pub(crate) async fn get_product(
 pub(crate) async fn list_categories(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Category>>, OrdersError> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.name, COUNT(p.id) AS product_count
-         FROM categories c LEFT JOIN products p ON p.category_id = c.id AND p.active = 1
-         GROUP BY c.id, c.name ORDER BY c.name",
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let categories = rows
-        .iter()
-        .map(|r| {
-            Ok(Category {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                product_count: r.try_get::<i64, _>("product_count")?.max(0) as u64,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
+    let categories = store::categories(&state.db).await?;
     Ok(Json(categories))
 }
 
@@ -251,30 +166,27 @@ pub(crate) async fn create_product(
         None | Some("") => DEFAULT_IMAGE.to_owned(),
         Some(url) => api_types::validate::site_path("image_url", url, 300)?,
     };
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM categories WHERE id = ?")
-        .bind(&body.category)
-        .fetch_optional(&state.db)
-        .await?;
-    if exists.is_none() {
+    let exists = store::category_exists(&state.db, &body.category).await?;
+    if !exists {
         return Err(Invalid {
             field: "category",
             reason: "is not a known category".into(),
         }
         .into());
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO products (name, description, price_cents, category_id, stock, image_url)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    let id = store::insert_product(
+        &state.db,
+        &store::NewProductRow {
+            name: &name,
+            description: &description,
+            price_cents: price.get(),
+            category: &body.category,
+            stock: stock.get(),
+            image_url: &image,
+        },
     )
-    .bind(name)
-    .bind(description)
-    .bind(price.get())
-    .bind(&body.category)
-    .bind(stock.get())
-    .bind(image)
-    .fetch_one(&state.db)
     .await?;
-    let product = find_product(&state.db, id, true)
+    let product = store::find_product(&state.db, id, true)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     tracing::info!(product_id = id, "product created");
@@ -317,26 +229,20 @@ pub(crate) async fn patch_product(
         .map(|p| Cents::new("price_cents", p))
         .transpose()?;
     let stock = body.stock.map(Stock::new).transpose()?;
-    let done = sqlx::query(
-        "UPDATE products SET name = COALESCE(?, name), description = COALESCE(?, description),
-             price_cents = COALESCE(?, price_cents), stock = COALESCE(?, stock),
-             active = COALESCE(?, active)
-         WHERE id = ?",
-    )
-    .bind(name)
-    .bind(description)
-    .bind(price.map(Cents::get))
-    .bind(stock.map(Stock::get))
-    .bind(body.active)
-    .bind(id)
-    .execute(&state.db)
-    .await?;
-    if done.rows_affected() == 0 {
+    let changes = store::ProductChanges {
+        name: name.as_deref(),
+        description: description.as_deref(),
+        price_cents: price.map(Cents::get),
+        stock: stock.map(Stock::get),
+        active: body.active,
+    };
+    let found = store::update_product(&state.db, id, &changes).await?;
+    if !found {
         return Err(ApiError::NotFound("product").into());
     }
     tracing::info!(product_id = id, "product changed");
     Ok(Json(
-        find_product(&state.db, id, true)
+        store::find_product(&state.db, id, true)
             .await?
             .ok_or(ApiError::NotFound("product"))?,
     ))
@@ -361,23 +267,9 @@ pub(crate) async fn delete_product(
     _admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, OrdersError> {
-    let done = sqlx::query("UPDATE products SET active = 0 WHERE id = ?")
-        .bind(id)
-        .execute(&state.db)
-        .await?;
-    if done.rows_affected() == 0 {
+    if !store::hide_product(&state.db, id).await? {
         return Err(ApiError::NotFound("product").into());
     }
     tracing::info!(product_id = id, "product hidden");
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_text_cannot_inject_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

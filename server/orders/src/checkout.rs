@@ -12,11 +12,11 @@
 //!    timeout, breaker open) the order is removed and the stock put back, so nothing is left
 //!    half-done and the same key can be retried later.
 
-use crate::cart::load_cart;
 use crate::error::OrdersError;
-use crate::orders::{find_by_key, load_order};
 use crate::payment::PaymentOutcome;
-use crate::reservation::{abandon, reserve, settle};
+use crate::store::cart::load_cart;
+use crate::store::checkout::{abandon, reserve, settle};
+use crate::store::orders::{find_by_key, load_order};
 use crate::AppState;
 use api_types::orders::{CreateOrderRequest, Order, OrderStatus};
 use api_types::validate::Quantity;
@@ -212,10 +212,7 @@ pub(crate) async fn create_order(
         }
         other => other?,
     };
-    let total: i64 = sqlx::query_scalar("SELECT total_cents FROM orders WHERE id = ?")
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let total = crate::store::orders::total_of(&mut conn, order_id).await?;
 
     let outcome = match state.payments.charge(total).await {
         Ok(outcome) => outcome,
@@ -253,7 +250,7 @@ fn created(order: Order, replayed: bool) -> Response {
 /// Answers a request whose key already names an order.
 async fn replay(
     conn: &mut SqliteConnection,
-    existing: crate::orders::OrderHeader,
+    existing: crate::store::orders::OrderHeader,
     hash: &str,
 ) -> Result<Response, OrdersError> {
     if existing.request_hash != hash {

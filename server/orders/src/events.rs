@@ -14,7 +14,8 @@ use shop_common::ApiError;
 use std::convert::Infallible;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::orders::{load_order, visible_order};
+use crate::orders::visible_order;
+use crate::store::orders::load_order;
 
 fn order_event(order: &Order) -> Event {
     Event::default()

@@ -23,7 +23,7 @@ mod events;
 mod lifecycle;
 mod orders;
 mod payment;
-mod reservation;
+mod store;
 
 use clap::Args;
 use shop_common::config::SharedSettings;
@@ -190,7 +190,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
     let verifier = Arc::new(verifier);
     let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
     let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
-    reservation::recover_pending(&db, stale_after)
+    store::checkout::recover_pending(&db, stale_after)
         .await
         .map_err(|e| anyhow::anyhow!("recovering pending orders: {e}"))?;
     let sweeper = db.clone();
@@ -201,7 +201,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
             if sweeper.is_closed() {
                 break;
             }
-            if let Err(e) = reservation::recover_pending(&sweeper, stale_after).await {
+            if let Err(e) = store::checkout::recover_pending(&sweeper, stale_after).await {
                 tracing::warn!(error = %e, "sweeping stale pending orders failed");
             }
         }

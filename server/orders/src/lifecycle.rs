@@ -1,11 +1,10 @@
 //! The order lifecycle as the orders service applies it: the table of which status may follow
 //! which, and who may make the move, is `api_types::orders::TRANSITIONS` (the app reads the same
-//! one); this module records moves, their timeline and restocking.
+//! one); this module says who may make a move and which moves restock; the store
+//! ([`crate::store::orders`]) records them.
 
 pub(crate) use api_types::orders::Actor;
 use api_types::orders::OrderStatus::{self, *};
-use sqlx::SqliteConnection;
-use time::format_description::well_known::Rfc3339;
 
 /// Whether `actor` may move an order from `from` to `to` (the table is
 /// [`api_types::orders::TRANSITIONS`], shared with the app).
@@ -16,43 +15,6 @@ pub(crate) fn allowed(from: OrderStatus, to: OrderStatus, actor: Actor) -> bool 
 /// Whether a move puts the order's stock back.
 pub(crate) fn restocks(to: OrderStatus) -> bool {
     matches!(to, Cancelled | PaymentFailed)
-}
-
-/// Records that order `order_id` reached `status` now (its timeline).
-pub(crate) async fn record(
-    conn: &mut SqliteConnection,
-    order_id: i64,
-    status: OrderStatus,
-) -> Result<(), sqlx::Error> {
-    let now = time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default();
-    sqlx::query("UPDATE orders SET status = ? WHERE id = ?")
-        .bind(status.as_str())
-        .bind(order_id)
-        .execute(&mut *conn)
-        .await?;
-    metrics::counter!("order_status_changes_total", "status" => status.as_str()).increment(1);
-    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES (?, ?, ?)")
-        .bind(order_id)
-        .bind(status.as_str())
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Puts the stock of every line of order `order_id` back.
-pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE products SET stock = stock + (
-             SELECT quantity FROM order_items WHERE order_id = ?1 AND product_id = products.id)
-         WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)",
-    )
-    .bind(order_id)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

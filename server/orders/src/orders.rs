@@ -3,106 +3,16 @@
 
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
+use crate::store::orders as store;
 use crate::AppState;
-use api_types::orders::{Order, OrderEvent, OrderItem, OrderPage, OrderStatus, StatusChange};
+use api_types::orders::{Order, OrderPage, OrderStatus, StatusChange};
 use axum::extract::State;
 use serde::Deserialize;
 use shop_common::extract::{Admin, Json, Path, Query};
 use shop_common::paging::Paging;
 use shop_common::token::Identity;
 use shop_common::ApiError;
-use sqlx::{Row, SqliteConnection, SqlitePool};
-
-/// An order's stored header: what a repeated checkout compares against.
-pub(crate) struct OrderHeader {
-    pub id: i64,
-    pub status: OrderStatus,
-    pub request_hash: String,
-}
-
-/// The user's order with this idempotency key, if any.
-pub(crate) async fn find_by_key(
-    db: &mut SqliteConnection,
-    user_id: i64,
-    key: &str,
-) -> Result<Option<OrderHeader>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, status, request_hash FROM orders WHERE user_id = ? AND idempotency_key = ?",
-    )
-    .bind(user_id)
-    .bind(key)
-    .fetch_optional(db)
-    .await?;
-    row.map(|r| {
-        Ok(OrderHeader {
-            id: r.try_get("id")?,
-            status: parse_status(&r.try_get::<String, _>("status")?)?,
-            request_hash: r.try_get("request_hash")?,
-        })
-    })
-    .transpose()
-}
-
-fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
-    OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
-}
-
-/// Loads one order with its lines and timeline.
-pub(crate) async fn load_order(
-    db: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<Order>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let items = sqlx::query(
-        "SELECT product_id, name, unit_price_cents, quantity, line_total_cents
-         FROM order_items WHERE order_id = ? ORDER BY rowid",
-    )
-    .bind(id)
-    .fetch_all(&mut *db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(OrderItem {
-            product_id: r.try_get("product_id")?,
-            name: r.try_get("name")?,
-            unit_price_cents: r.try_get("unit_price_cents")?,
-            quantity: r.try_get("quantity")?,
-            line_total_cents: r.try_get("line_total_cents")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let timeline =
-        sqlx::query("SELECT status, at FROM order_events WHERE order_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *db)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(OrderEvent {
-                    status: parse_status(&r.try_get::<String, _>("status")?)?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Some(Order {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        status: parse_status(&row.try_get::<String, _>("status")?)?,
-        items,
-        total_cents: row.try_get("total_cents")?,
-        currency: row.try_get("currency")?,
-        created_at: row.try_get("created_at")?,
-        timeline,
-    }))
-}
+use sqlx::SqlitePool;
 
 /// The order if `identity` may see it (its owner, or an admin); 404 otherwise, so another
 /// user's order ids are not revealed.
@@ -112,7 +22,7 @@ pub(crate) async fn visible_order(
     id: i64,
 ) -> Result<Order, OrdersError> {
     let mut conn = db.acquire().await?;
-    match load_order(&mut conn, id).await? {
+    match store::load_order(&mut conn, id).await? {
         Some(o) if o.user_id == identity.user_id || identity.is_admin() => Ok(o),
         _ => Err(ApiError::NotFound("order").into()),
     }
@@ -138,32 +48,12 @@ async fn page_of(
     q: OrderQuery,
 ) -> Result<OrderPage, OrdersError> {
     let paging = Paging::new(q.page, q.per_page)?;
-    let status = q.status.map(OrderStatus::as_str);
-    let filter = "(?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR status = ?2)";
-    let mut conn = db.acquire().await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orders WHERE {filter}"))
-        .bind(user_id)
-        .bind(status)
-        .fetch_one(&mut *conn)
-        .await?;
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM orders WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
-    ))
-    .bind(user_id)
-    .bind(status)
-    .bind(paging.limit())
-    .bind(paging.offset())
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        items.extend(load_order(&mut conn, id).await?);
-    }
+    let (items, total) = store::orders_page(db, user_id, q.status, &paging).await?;
     Ok(OrderPage {
         items,
         page: paging.page,
         per_page: paging.per_page,
-        total: total.max(0) as u64,
+        total,
     })
 }
 
@@ -239,25 +129,17 @@ async fn change_status(
     actor: Actor,
 ) -> Result<Order, OrdersError> {
     let mut tx = state.db.begin().await?;
-    // A write first, so the transaction holds the write lock before it reads the status.
-    sqlx::query("UPDATE orders SET status = status WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let from: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
+    let from = store::lock_status(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound("order"))?;
-    let from = parse_status(&from)?;
     if !lifecycle::allowed(from, to, actor) {
         return Err(OrdersError::InvalidTransition { from, to });
     }
-    lifecycle::record(&mut tx, id, to).await?;
+    store::record(&mut tx, id, to).await?;
     if lifecycle::restocks(to) {
-        lifecycle::restock(&mut tx, id).await?;
+        store::restock(&mut tx, id).await?;
     }
-    let order = load_order(&mut tx, id)
+    let order = store::load_order(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound("order"))?;
     tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Users: accounts, password hashes, roles, and the admin count.
 
 use api_types::auth::{Role, User};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 /// A user row with its password hash, for login.
 pub(crate) struct Credentials {
@@ -160,4 +160,31 @@ pub(crate) async fn enabled_admins(db: impl sqlx::SqliteExecutor<'_>) -> Result<
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
         .fetch_one(db)
         .await
+}
+
+/// Changes the role and the disabled flag of user `id`; `None` keeps a field.
+pub(crate) async fn set_role_and_disabled(
+    tx: &mut SqliteConnection,
+    id: i64,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?",
+    )
+    .bind(role.map(Role::as_str))
+    .bind(disabled.map(i64::from))
+    .bind(id)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes user `id` (end their sessions first, in the same transaction).
+pub(crate) async fn delete_user(tx: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE id = ?")
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
 }

@@ -4,11 +4,12 @@
 //! order the provider never answered for is abandoned, and so are pending orders a crash left.
 //! No transaction is open while the provider is called.
 
-use crate::cart::{clear_cart, CURRENCY};
 use crate::checkout::request_hash;
 use crate::error::OrdersError;
 use crate::lifecycle;
 use crate::payment::PaymentOutcome;
+use crate::store::cart::{clear_cart, CURRENCY};
+use crate::store::orders;
 use api_types::orders::OrderStatus;
 use api_types::validate::Quantity;
 use sqlx::{Row, SqliteConnection};
@@ -60,7 +61,7 @@ pub(crate) async fn reserve(
             return Err(OrdersError::CheckoutInProgress);
         }
     }
-    lifecycle::record(&mut tx, order_id, OrderStatus::Pending).await?;
+    orders::record(&mut tx, order_id, OrderStatus::Pending).await?;
     let mut total: i64 = 0;
     for (&product_id, quantity) in lines {
         let q = quantity.get();
@@ -124,9 +125,9 @@ pub(crate) async fn settle(
         PaymentOutcome::Approved => OrderStatus::Paid,
         PaymentOutcome::Declined => OrderStatus::PaymentFailed,
     };
-    lifecycle::record(&mut tx, order_id, status).await?;
+    orders::record(&mut tx, order_id, status).await?;
     if lifecycle::restocks(status) {
-        lifecycle::restock(&mut tx, order_id).await?;
+        orders::restock(&mut tx, order_id).await?;
     } else if from_cart {
         clear_cart(&mut *tx, user_id).await?;
     }
@@ -171,7 +172,7 @@ pub(crate) async fn recover_pending(
 /// The provider never answered: the order goes, its stock comes back.
 pub(crate) async fn abandon(conn: &mut SqliteConnection, order_id: i64) -> Result<(), OrdersError> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    lifecycle::restock(&mut tx, order_id).await?;
+    orders::restock(&mut tx, order_id).await?;
     sqlx::query("DELETE FROM orders WHERE id = ?")
         .bind(order_id)
         .execute(&mut *tx)

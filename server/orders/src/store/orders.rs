@@ -1,0 +1,192 @@
+//! The orders' SQL: an order with its lines and timeline, pages of orders, the idempotency
+//! key lookup, status moves (recorded with their timeline) and restocking.
+
+use api_types::orders::{Order, OrderEvent, OrderItem, OrderStatus};
+use shop_common::paging::Paging;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use time::format_description::well_known::Rfc3339;
+
+/// An order's stored header: what a repeated checkout compares against.
+pub(crate) struct OrderHeader {
+    pub id: i64,
+    pub status: OrderStatus,
+    pub request_hash: String,
+}
+
+/// The user's order with this idempotency key, if any.
+pub(crate) async fn find_by_key(
+    db: &mut SqliteConnection,
+    user_id: i64,
+    key: &str,
+) -> Result<Option<OrderHeader>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, status, request_hash FROM orders WHERE user_id = ? AND idempotency_key = ?",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(OrderHeader {
+            id: r.try_get("id")?,
+            status: parse_status(&r.try_get::<String, _>("status")?)?,
+            request_hash: r.try_get("request_hash")?,
+        })
+    })
+    .transpose()
+}
+
+fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
+    OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
+}
+
+/// Loads one order with its lines and timeline.
+pub(crate) async fn load_order(
+    db: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<Order>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let items = sqlx::query(
+        "SELECT product_id, name, unit_price_cents, quantity, line_total_cents
+         FROM order_items WHERE order_id = ? ORDER BY rowid",
+    )
+    .bind(id)
+    .fetch_all(&mut *db)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(OrderItem {
+            product_id: r.try_get("product_id")?,
+            name: r.try_get("name")?,
+            unit_price_cents: r.try_get("unit_price_cents")?,
+            quantity: r.try_get("quantity")?,
+            line_total_cents: r.try_get("line_total_cents")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let timeline =
+        sqlx::query("SELECT status, at FROM order_events WHERE order_id = ? ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(OrderEvent {
+                    status: parse_status(&r.try_get::<String, _>("status")?)?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Some(Order {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        status: parse_status(&row.try_get::<String, _>("status")?)?,
+        items,
+        total_cents: row.try_get("total_cents")?,
+        currency: row.try_get("currency")?,
+        created_at: row.try_get("created_at")?,
+        timeline,
+    }))
+}
+
+/// The total of order `id`, in cents.
+pub(crate) async fn total_of(conn: &mut SqliteConnection, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT total_cents FROM orders WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// One page of orders, newest first: all of them or one user's, of one status or any; and how
+/// many there are in all.
+pub(crate) async fn orders_page(
+    db: &SqlitePool,
+    user_id: Option<i64>,
+    status: Option<OrderStatus>,
+    paging: &Paging,
+) -> Result<(Vec<Order>, u64), sqlx::Error> {
+    let status = status.map(OrderStatus::as_str);
+    let filter = "(?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR status = ?2)";
+    let mut conn = db.acquire().await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orders WHERE {filter}"))
+        .bind(user_id)
+        .bind(status)
+        .fetch_one(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM orders WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(user_id)
+    .bind(status)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.extend(load_order(&mut conn, id).await?);
+    }
+    Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The status of order `id` (`None`: no such order), read after a write so that the
+/// transaction `tx` holds SQLite's write lock first: no other move can interleave.
+pub(crate) async fn lock_status(
+    tx: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<OrderStatus>, sqlx::Error> {
+    sqlx::query("UPDATE orders SET status = status WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    status.as_deref().map(parse_status).transpose()
+}
+
+/// Records that order `order_id` reached `status` now (its timeline).
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+    status: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    sqlx::query("UPDATE orders SET status = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    metrics::counter!("order_status_changes_total", "status" => status.as_str()).increment(1);
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES (?, ?, ?)")
+        .bind(order_id)
+        .bind(status.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts the stock of every line of order `order_id` back.
+pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE products SET stock = stock + (
+             SELECT quantity FROM order_items WHERE order_id = ?1 AND product_id = products.id)
+         WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
