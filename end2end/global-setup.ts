@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
-const binary = process.env.SHOP_BIN ?? join(root, 'target', 'debug', 'shop');
+// cargo puts the binary under CARGO_TARGET_DIR when it is set (the site stays in target/site).
+const binary = process.env.SHOP_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'shop');
 
 /** The shops the tests use: env var name -> settings. */
 const shops: Record<string, Record<string, string>> = {
