@@ -6,7 +6,8 @@
 //! 2. One transaction creates the order as `pending`, takes the stock (`stock >= quantity` is
 //!    checked by the same `UPDATE`, so concurrent buyers never oversell) and copies names and
 //!    prices from the catalog, never from the client.
-//! 3. The simulated provider is charged outside any transaction, through its circuit breaker.
+//! 3. The simulated provider is charged outside any transaction and without holding a pooled
+//!    connection, through its circuit breaker.
 //! 4. A second transaction marks the order `paid` (and empties the cart for a cart checkout), or
 //!    `payment_failed` and puts the stock back. When the provider could not answer (outage,
 //!    timeout, breaker open) the order is removed and the stock put back, so nothing is left
@@ -213,8 +214,12 @@ pub(crate) async fn create_order(
         other => other?,
     };
     let total = crate::store::orders::total_of(&mut conn, order_id).await?;
-
-    let outcome = match state.payments.charge(total).await {
+    // No connection is held while the provider answers (hundreds of milliseconds, up to the
+    // payment timeout): the pool stays free for every other request.
+    drop(conn);
+    let charged = state.payments.charge(total).await;
+    let mut conn = state.db.acquire().await?;
+    let outcome = match charged {
         Ok(outcome) => outcome,
         Err(e) => {
             abandon(&mut conn, order_id).await?;

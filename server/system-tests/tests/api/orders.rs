@@ -522,3 +522,65 @@ async fn any_number_of_submissions_of_one_cart_make_one_order() {
     assert_eq!(orders["total"], 1, "{orders}");
     assert_eq!(app.stock_of(2).await, stock - 1);
 }
+
+#[tokio::test]
+async fn checkouts_waiting_on_a_slow_provider_leave_the_database_to_everyone_else() {
+    // More checkouts paying at once than the pool has connections (8), with a provider that
+    // takes a minute: none may hold a connection while it waits.
+    let app = test_support::spawn_orders_with(shop_orders::OrdersSettings {
+        payment_success_rate: 1.0,
+        payment_latency_ms: 60_000,
+        payment_timeout_ms: 120_000,
+        ..shop_orders::OrdersSettings::for_tests()
+    })
+    .await;
+    let page: Value = app
+        .get("/api/products?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let product = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() >= 12)
+        .expect("a product with stock for every buyer")["id"]
+        .as_i64()
+        .unwrap();
+    let paying: Vec<_> = (1..=12)
+        .map(|user| {
+            let request = app
+                .request(Method::POST, "/api/orders")
+                .bearer_auth(app.token_for(user))
+                .header("Idempotency-Key", format!("slow-{user}"))
+                .json(&json!({"items": [{"product_id": product, "quantity": 1}]}));
+            tokio::spawn(async move { request.send().await })
+        })
+        .collect();
+    let admin = app.admin_token();
+    // Every order is pending (its stock taken, the provider called) while reads still answer
+    // at once: a request that waited for a connection would miss the client's 5 s limit.
+    test_support::poll(|| async {
+        let r = app
+            .request(Method::GET, "/api/admin/orders?status=pending")
+            .bearer_auth(&admin)
+            .timeout(std::time::Duration::from_secs(5))
+            .send()
+            .await
+            .expect("the orders list answers while checkouts wait on the provider");
+        let pending: Value = r.json().await.unwrap();
+        (pending["total"] == 12).then_some(())
+    })
+    .await;
+    let catalog = app
+        .request(Method::GET, "/api/products")
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .expect("the catalog answers while checkouts wait on the provider");
+    assert_eq!(catalog.status(), StatusCode::OK);
+    for p in paying {
+        p.abort();
+    }
+}
