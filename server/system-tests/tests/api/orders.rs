@@ -584,3 +584,49 @@ async fn checkouts_waiting_on_a_slow_provider_leave_the_database_to_everyone_els
         p.abort();
     }
 }
+
+#[tokio::test]
+async fn a_page_of_orders_shows_each_order_as_it_is_alone() {
+    let app = spawn_orders(1.0).await;
+    let token = app.token_for(41);
+    for (i, (product, quantity)) in [(1, 1), (2, 2), (3, 3)].into_iter().enumerate() {
+        app.buy(&token, &format!("page-{i}"), product, quantity)
+            .await;
+    }
+    let cancelled = app.buy(&token, "page-cancelled", 4, 1).await;
+    let id = cancelled["id"].as_i64().unwrap();
+    let r = app
+        .request(Method::POST, &format!("/api/orders/{id}/cancel"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: Value = app
+        .get_as(&token, "/api/orders")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let ids: Vec<i64> = items.iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    let mut newest_first = ids.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(ids, newest_first);
+    for listed in items {
+        let alone: Value = app
+            .get_as(&token, &format!("/api/orders/{}", listed["id"]))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed, &alone);
+    }
+    assert_eq!(
+        items[0]["timeline"].as_array().unwrap().len(),
+        3,
+        "{}",
+        items[0]
+    );
+}
