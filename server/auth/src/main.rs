@@ -1,5 +1,11 @@
 //! Runs the auth service alone. Settings: see `auth --help`.
 
+/// The global allocator: mimalloc gives freed memory back to the system soon after a burst of
+/// sign-ins, where glibc's keeps argon2id's 19 MiB buffers (figures: `.ci/bench/login-memory.sh`
+/// and docs/operations.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 #[derive(Parser)]

@@ -1,6 +1,12 @@
 //! Runs the whole shop in one process: the gateway on the Leptos site address, auth on
 //! `SHOP_AUTH_ADDR`, orders on `SHOP_ORDERS_ADDR`. Settings: see `shop --help`.
 
+/// The global allocator: mimalloc gives freed memory back to the system soon after a burst of
+/// sign-ins, where glibc's keeps argon2id's 19 MiB buffers (figures: `.ci/bench/login-memory.sh`
+/// and docs/operations.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use shop_common::serve::Servers;
 use tokio_util::sync::CancellationToken;
