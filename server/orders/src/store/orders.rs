@@ -40,61 +40,12 @@ fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
     OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
 }
 
-/// Loads one order with its lines and timeline.
+/// Loads one order with its lines and timeline (see [`load_orders`]).
 pub(crate) async fn load_order(
     db: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<Order>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let items = sqlx::query(
-        "SELECT product_id, name, unit_price_cents, quantity, line_total_cents
-         FROM order_items WHERE order_id = ? ORDER BY rowid",
-    )
-    .bind(id)
-    .fetch_all(&mut *db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(OrderItem {
-            product_id: r.try_get("product_id")?,
-            name: r.try_get("name")?,
-            unit_price_cents: r.try_get("unit_price_cents")?,
-            quantity: r.try_get("quantity")?,
-            line_total_cents: r.try_get("line_total_cents")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let timeline =
-        sqlx::query("SELECT status, at FROM order_events WHERE order_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *db)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(OrderEvent {
-                    status: parse_status(&r.try_get::<String, _>("status")?)?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Some(Order {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        status: parse_status(&row.try_get::<String, _>("status")?)?,
-        items,
-        total_cents: row.try_get("total_cents")?,
-        currency: row.try_get("currency")?,
-        created_at: row.try_get("created_at")?,
-        timeline,
-    }))
+    Ok(load_orders(db, &[id]).await?.pop())
 }
 
 /// The total of order `id`, in cents.
