@@ -1,4 +1,4 @@
-//! Prometheus metrics: one registry per process (the embedded services share the gateway's,
+//! Prometheus metrics: one registry per process (under the launcher the services share the gateway's,
 //! told apart by the `service` label), served as text at `GET /metrics` on every listener.
 //!
 //! Request metrics: `http_requests_total{service, method, route, status}` and the histogram

@@ -285,7 +285,7 @@ pub(crate) async fn check_forever(
             }
         });
         let results = futures::future::join_all(checks).await;
-        // While this process drains, services embedded in it report 503 too; they still serve
+        // While this process drains, services the launcher runs in it report 503 too; they still serve
         // the requests that arrive until the listeners stop, so their state is kept.
         if shop_common::serve::is_draining() {
             continue;
