@@ -32,7 +32,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
     {
         state.revocations.poll().await;
     }
-    relay(&state, outgoing.service, answer).await
+    relay(&state, answer)
 }
 
 /// Forwards the request of `parts` and `body` as it is; returns it with the upstream's answer.
@@ -118,22 +118,23 @@ impl Outgoing {
     }
 }
 
-/// The upstream's answer as the client's: an event stream flows through as it comes, without a
-/// total time limit; any other body is read within the upstream timeout.
-pub(crate) async fn relay(
-    state: &GatewayState,
-    service: Service,
-    answer: reqwest::Response,
-) -> Response {
+/// The upstream's answer as the client's, streamed as it comes rather than read whole first
+/// (nothing in it needs rewriting): an event stream without a time limit, any other body with
+/// the upstream timeout between two of its chunks (`tower_http`'s `TimeoutBody`; a body that
+/// stalls or breaks off ends the client's answer there, as a streaming proxy does). The
+/// upstream's `Content-Length` is kept, so a client still learns the length up front.
+pub(crate) fn relay(state: &GatewayState, answer: reqwest::Response) -> Response {
     let status = answer.status();
-    let headers = end_to_end_headers(answer.headers());
+    let mut headers = end_to_end_headers(answer.headers());
     if is_event_stream(&headers) {
         return rebuild(status, headers, Body::from_stream(answer.bytes_stream()));
     }
-    match read(state, service, answer).await {
-        Ok((status, headers, bytes)) => rebuild(status, headers, Body::from(bytes)),
-        Err(failed) => failed,
+    if let Some(length) = answer.headers().get(header::CONTENT_LENGTH) {
+        headers.insert(header::CONTENT_LENGTH, length.clone());
     }
+    let body =
+        tower_http::timeout::TimeoutBody::new(state.upstream_timeout, reqwest::Body::from(answer));
+    rebuild(status, headers, Body::new(body))
 }
 
 /// The upstream's whole answer, read within the upstream timeout.

@@ -90,7 +90,7 @@ pub(crate) async fn login(State(state): State<GatewayState>, req: Request) -> Re
     if wants_cookie(&parts.headers) && answer.status() == StatusCode::OK {
         tokens_into_cookie(&state, &outgoing, answer).await
     } else {
-        relay(&state, outgoing.service, answer).await
+        relay(&state, answer)
     }
 }
 
@@ -113,9 +113,9 @@ pub(crate) async fn refresh(State(state): State<GatewayState>, req: Request) -> 
     match answer.status() {
         StatusCode::OK if cookie_mode => tokens_into_cookie(&state, &outgoing, answer).await,
         StatusCode::UNAUTHORIZED if cookie_mode => {
-            with_cookies(relay(&state, outgoing.service, answer).await, clear(&state))
+            with_cookies(relay(&state, answer), clear(&state))
         }
-        _ => relay(&state, outgoing.service, answer).await,
+        _ => relay(&state, answer),
     }
 }
 
@@ -144,7 +144,7 @@ pub(crate) async fn logout(State(state): State<GatewayState>, req: Request) -> R
     if answer.status().is_success() {
         state.revocations.poll().await;
     }
-    cleared(relay(&state, outgoing.service, answer).await)
+    cleared(relay(&state, answer))
 }
 
 /// The refresh or logout request to forward: its own body, or with cookie transport and an

@@ -34,7 +34,8 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_HEALTH_CHECK_INTERVAL_MS", default_value_t = 2000)]
     pub health_check_interval_ms: u64,
 
-    /// Longest wait for an upstream's answer, in seconds.
+    /// Longest wait for an upstream's answer to begin, and then between two chunks of its body
+    /// (event streams excepted), in seconds.
     #[arg(long, env = "SHOP_UPSTREAM_TIMEOUT_SECS", default_value_t = 15)]
     pub upstream_timeout_secs: u64,
 

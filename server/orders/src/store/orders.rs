@@ -58,6 +58,12 @@ pub(crate) async fn total_of(conn: &mut SqliteConnection, id: i64) -> Result<i64
 
 /// One page of orders, newest first: all of them or one user's, of one status or any; and how
 /// many there are in all.
+///
+/// The `WHERE` clause names only the filters given, so SQLite walks the index that serves
+/// them (`orders_user` for one user's history, `orders_status` for the admin board by status,
+/// the primary key otherwise) for the count and the page alike; a clause such as
+/// `(? IS NULL OR user_id = ?)` would read every order instead. The page's orders then come
+/// in three queries whatever their number ([`load_orders`]).
 pub(crate) async fn orders_page(
     db: &SqlitePool,
     user_id: Option<i64>,
@@ -65,24 +71,41 @@ pub(crate) async fn orders_page(
     paging: &Paging,
 ) -> Result<(Vec<Order>, u64), sqlx::Error> {
     let status = status.map(OrderStatus::as_str);
-    let filter = "(?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR status = ?2)";
+    let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
     let mut conn = db.acquire().await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM orders WHERE {filter}"))
-        .bind(user_id)
-        .bind(status)
-        .fetch_one(&mut *conn)
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    let mut page = sqlx::query_scalar::<_, i64>(&page_sql);
+    if let Some(user_id) = user_id {
+        count = count.bind(user_id);
+        page = page.bind(user_id);
+    }
+    if let Some(status) = status {
+        count = count.bind(status);
+        page = page.bind(status);
+    }
+    let total = count.fetch_one(&mut *conn).await?;
+    let ids = page
+        .bind(paging.limit())
+        .bind(paging.offset())
+        .fetch_all(&mut *conn)
         .await?;
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM orders WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"
-    ))
-    .bind(user_id)
-    .bind(status)
-    .bind(paging.limit())
-    .bind(paging.offset())
-    .fetch_all(&mut *conn)
-    .await?;
     let items = load_orders(&mut conn, &ids).await?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The count and page queries of [`orders_page`] for the filters given: binds the user id,
+/// then the status (each only when filtered on), then `LIMIT` and `OFFSET`.
+fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
+    let filter = match (by_user, by_status) {
+        (true, true) => "WHERE user_id = ? AND status = ?",
+        (true, false) => "WHERE user_id = ?",
+        (false, true) => "WHERE status = ?",
+        (false, false) => "",
+    };
+    (
+        format!("SELECT COUNT(*) FROM orders {filter}"),
+        format!("SELECT id FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?"),
+    )
 }
 
 /// The orders `ids`, in that order, with their lines and timelines: three queries whatever
@@ -213,4 +236,45 @@ pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Resul
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_queries;
+
+    /// SQLite's plan for `sql`, one line per step.
+    async fn plan(db: &sqlx::SqlitePool, sql: &str, binds: usize) -> String {
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let query = (0..binds).fold(sqlx::query(&explain), |q, _| q.bind(1_i64));
+        let rows = query.fetch_all(db).await.expect("a plan");
+        rows.iter()
+            .map(|r| sqlx::Row::get::<String, _>(r, "detail"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[tokio::test]
+    async fn a_history_or_a_board_by_status_is_read_through_an_index_not_a_scan() {
+        let db = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("a database");
+        crate::MIGRATOR.run(&db).await.expect("migrations");
+        for (by_user, by_status, indexes) in [
+            (true, false, &["orders_user"][..]),
+            (true, true, &["orders_user", "orders_status"][..]),
+            (false, true, &["orders_status"][..]),
+        ] {
+            let (count, page) = page_queries(by_user, by_status);
+            let filters = usize::from(by_user) + usize::from(by_status);
+            for (sql, binds) in [(count, filters), (page, filters + 2)] {
+                let plan = plan(&db, &sql, binds).await;
+                assert!(
+                    plan.contains("SEARCH orders USING")
+                        && indexes.iter().any(|index| plan.contains(index)),
+                    "{sql}: {plan}"
+                );
+                assert!(!plan.contains("SCAN orders"), "{sql}: {plan}");
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! The gateway in front of failing upstreams: load shared over two, one killed, a dead service,
-//! its recovery, and a slow one.
+//! its recovery, a slow one, and answers streamed through as they come.
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -182,4 +182,88 @@ async fn a_slow_upstream_is_a_504_within_the_timeout() {
         StatusCode::METHOD_NOT_ALLOWED,
         "auth still answers"
     );
+}
+
+/// An upstream whose `GET /api/products` body is what the test sends on the returned channel,
+/// as it sends it (the first request only).
+async fn streaming_upstream() -> (String, tokio::sync::mpsc::Sender<&'static str>) {
+    use axum::routing::get;
+    let (tx, rx) = tokio::sync::mpsc::channel::<&'static str>(4);
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(Some(rx)));
+    let upstream = axum::Router::new()
+        .route("/health/ready", get(|| async { "ok" }))
+        .route(
+            "/api/products",
+            get(move || {
+                let rx = rx.lock().unwrap().take();
+                async move {
+                    let chunks = futures::stream::unfold(rx, |rx| async move {
+                        let mut rx = rx?;
+                        let chunk = rx.recv().await?;
+                        Some((Ok::<_, std::io::Error>(bytes::Bytes::from(chunk)), Some(rx)))
+                    });
+                    axum::body::Body::from_stream(chunks)
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    (url, tx)
+}
+
+#[tokio::test]
+async fn answers_are_streamed_through_as_they_come_not_read_whole_first() {
+    let (url, tx) = streaming_upstream().await;
+    let app = spawn_stack(|c| c.gateway.orders_upstreams = vec![url]).await;
+    tx.send("first ").await.unwrap();
+    let mut r = tokio::time::timeout(Duration::from_secs(5), app.get("/api/products"))
+        .await
+        .expect("the answer begins while the upstream is still writing its body");
+    assert_eq!(r.status(), StatusCode::OK);
+    let first = tokio::time::timeout(Duration::from_secs(5), r.chunk())
+        .await
+        .expect("the first chunk arrives before the upstream's body ends")
+        .unwrap();
+    assert_eq!(first.as_deref(), Some(&b"first "[..]));
+    tx.send("second").await.unwrap();
+    drop(tx);
+    assert_eq!(r.text().await.unwrap(), "second");
+
+    let whole = app.get("/api/auth/jwks").await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    let length: usize = whole.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        whole.bytes().await.unwrap().len(),
+        length,
+        "the upstream's length is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_ends_the_answer_within_the_timeout() {
+    let (url, tx) = streaming_upstream().await;
+    let app = spawn_stack(|c| {
+        c.gateway.orders_upstreams = vec![url];
+        c.gateway.upstream_timeout_secs = 1;
+    })
+    .await;
+    tx.send("first ").await.unwrap();
+    let r = app.get("/api/products").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let started = Instant::now();
+    let rest = tokio::time::timeout(Duration::from_secs(5), r.text())
+        .await
+        .expect("the answer ends instead of hanging");
+    assert!(rest.is_err(), "a cut answer is not a whole one: {rest:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(tx);
 }
