@@ -25,6 +25,7 @@ mod revocations;
 pub mod routes;
 mod settings;
 mod site;
+mod site_files;
 mod upstream;
 
 pub use settings::{configured_urls, site_options, upstream_urls, GatewaySettings};
@@ -95,7 +96,14 @@ async fn openapi_json(
 }
 
 /// The gateway's routes: `/api/*` through its layers ([`layers`]), health, and the site.
-fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) -> Router {
+///
+/// # Errors
+/// A file of the site that cannot be read.
+fn router(
+    state: GatewayState,
+    site: LeptosOptions,
+    settings: &GatewaySettings,
+) -> std::io::Result<Router> {
     let mut api = Router::new()
         .route(paths::LOGIN, any(refresh_cookie::login))
         .route(paths::REFRESH, any(refresh_cookie::refresh))
@@ -129,11 +137,11 @@ fn router(state: GatewayState, site: LeptosOptions, settings: &GatewaySettings) 
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
         )
         .route("/boot.js", get(site::boot_script(&site)))
-        .fallback_service(site::service(site));
+        .fallback_service(site::service(site, settings.live_reload)?);
     // No handler ever sees a path it could misread; every answer has the security headers.
     let routes = routes.layer(axum::middleware::from_fn(layers::refuse_unsafe_paths));
     let routes = layers::security_headers(routes, settings.live_reload, hsts);
-    shop_common::telemetry::instrument(routes, "gateway")
+    Ok(shop_common::telemetry::instrument(routes, "gateway"))
 }
 
 /// The addresses a started gateway listens on.
@@ -245,7 +253,10 @@ pub async fn start(
         }
     });
     servers.spawn(admin, health::admin_router(state.clone()));
-    servers.spawn(listener, router(state, site, settings));
+    servers.spawn(
+        listener,
+        router(state, site, settings).context("reading the site's files")?,
+    );
     Ok(Gateway { addr, admin_addr })
 }
 

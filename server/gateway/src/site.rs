@@ -1,10 +1,14 @@
 //! The single-page app: static files from the site root built by cargo-leptos, and the HTML
 //! shell for every other path (client-side routes), rendered by Leptos.
 
+use crate::site_files::SiteFiles;
 use axum::extract::Request;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, MethodRouter};
+use axum::http::Method;
+use axum::response::IntoResponse;
+use axum::routing::{any, get, MethodRouter};
+use bytes::Bytes;
 use leptos::prelude::*;
+use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
 /// The page that loads the app: stylesheet, the wasm module, and live reload under
@@ -66,22 +70,62 @@ fn shell_html(options: LeptosOptions) -> String {
     Owner::new().with(|| shell(options).to_html())
 }
 
-/// Serves files under `options.site_root`, else the shell (200) for client routes, else 404.
-pub(crate) fn service(options: LeptosOptions) -> ServeDir<MethodRouter> {
+/// Serves the site: files held in memory ([`SiteFiles`], read at start unless `live_reload`),
+/// else files under `options.site_root` from disk, else the shell (200) for client routes,
+/// else 404.
+///
+/// # Errors
+/// A file under the site root that cannot be read at start.
+pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Result<MethodRouter> {
     let root = options.site_root.to_string();
-    let html: std::sync::Arc<str> = shell_html(options).into();
-    let index = move |req: Request| {
+    let files = if live_reload {
+        SiteFiles::none()
+    } else {
+        SiteFiles::load(std::path::Path::new(&root))?
+    };
+    tracing::debug!(files = files.len(), %root, "site files held in memory");
+    let files = std::sync::Arc::new(files);
+    let html = Bytes::from(shell_html(options));
+    let shell = move || {
         let html = html.clone();
-        async move {
-            if looks_like_file(req.uri().path()) {
-                shop_common::problem::not_found().await
-            } else {
-                let r: Response = axum::response::Html(html.to_string()).into_response();
-                r
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response()
+    };
+    let index = {
+        let shell = shell.clone();
+        move |req: Request| {
+            let shell = shell.clone();
+            async move {
+                if looks_like_file(req.uri().path()) {
+                    shop_common::problem::not_found().await
+                } else {
+                    shell()
+                }
             }
         }
     };
-    ServeDir::new(root).fallback(get(index))
+    let disk = ServeDir::new(root).fallback(get(index));
+    Ok(any(move |req: Request| {
+        let files = files.clone();
+        let disk = disk.clone();
+        let shell = shell.clone();
+        async move {
+            let path = req.uri().path();
+            if let Some(answer) = files.answer(req.method(), path, req.headers()) {
+                return answer;
+            }
+            if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) {
+                return shell();
+            }
+            match disk.oneshot(req).await {
+                Ok(answer) => answer.into_response(),
+                Err(never) => match never {},
+            }
+        }
+    }))
 }
 
 #[cfg(test)]

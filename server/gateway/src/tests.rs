@@ -71,6 +71,7 @@ impl Fixture {
         let peer: SocketAddr = "192.0.2.7:5000".parse().unwrap();
         req.extensions_mut().insert(ConnectInfo(peer));
         router(self.state.clone(), site, &self.settings)
+            .expect("the site")
             .oneshot(req)
             .await
             .unwrap()
