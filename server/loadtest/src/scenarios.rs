@@ -47,109 +47,76 @@ fn think() -> (Duration, Duration) {
     (Duration::from_millis(100), Duration::from_secs(1))
 }
 
+/// A scenario of `weight` whose users run `on_start` once, in order, then `tasks` picked by
+/// their weights, pausing [`think`] between two.
+fn scenario_of(
+    name: &str,
+    weight: usize,
+    on_start: Vec<(Transaction, &str)>,
+    tasks: Vec<(Transaction, &str, usize)>,
+) -> Result<Scenario, GooseError> {
+    let (min, max) = think();
+    let mut scenario = Scenario::new(name)
+        .set_weight(weight)?
+        .set_wait_time(min, max)?;
+    for (transaction, label) in on_start {
+        scenario = scenario.register_transaction(transaction.set_on_start().set_name(label));
+    }
+    for (transaction, label, weight) in tasks {
+        scenario = scenario.register_transaction(transaction.set_name(label).set_weight(weight)?);
+    }
+    Ok(scenario)
+}
+
 /// Signed-out visitors.
 pub(crate) fn visitor() -> Result<Scenario, GooseError> {
-    let (min, max) = think();
-    Ok(scenario!("Visitor")
-        .set_weight(6)?
-        .set_wait_time(min, max)?
-        .register_transaction(
-            transaction!(open_the_shop)
-                .set_on_start()
-                .set_name("open the shop"),
-        )
-        .register_transaction(
-            transaction!(browse_catalog)
-                .set_name("browse the catalog")
-                .set_weight(2)?,
-        )
-        .register_transaction(
-            transaction!(view_product)
-                .set_name("view a product")
-                .set_weight(10)?,
-        )
-        .register_transaction(transaction!(search).set_name("search").set_weight(3)?)
-        .register_transaction(
-            transaction!(browse_category)
-                .set_name("browse a category")
-                .set_weight(2)?,
-        ))
+    scenario_of(
+        "Visitor",
+        6,
+        vec![(transaction!(open_the_shop), "open the shop")],
+        vec![
+            (transaction!(browse_catalog), "browse the catalog", 2),
+            (transaction!(view_product), "view a product", 10),
+            (transaction!(search), "search", 3),
+            (transaction!(browse_category), "browse a category", 2),
+        ],
+    )
 }
 
 /// Customers who buy.
 pub(crate) fn shopper() -> Result<Scenario, GooseError> {
-    let (min, max) = think();
-    Ok(scenario!("Shopper")
-        .set_weight(3)?
-        .set_wait_time(min, max)?
-        .register_transaction(
-            transaction!(open_the_shop)
-                .set_on_start()
-                .set_name("open the shop"),
-        )
-        .register_transaction(
-            transaction!(sign_up)
-                .set_on_start()
-                .set_name("sign up and sign in"),
-        )
-        .register_transaction(
-            transaction!(view_product)
-                .set_name("view a product")
-                .set_weight(10)?,
-        )
-        .register_transaction(
-            transaction!(add_to_cart)
-                .set_name("add to cart")
-                .set_weight(2)?,
-        )
-        .register_transaction(
-            transaction!(view_cart)
-                .set_name("view the cart")
-                .set_weight(3)?,
-        )
-        .register_transaction(
-            transaction!(check_out)
-                .set_name("check out")
-                .set_weight(1)?,
-        )
-        .register_transaction(
-            transaction!(read_history)
-                .set_name("read the order history")
-                .set_weight(2)?,
-        )
-        .register_transaction(
-            transaction!(follow_order)
-                .set_name("follow an order")
-                .set_weight(1)?,
-        ))
+    scenario_of(
+        "Shopper",
+        3,
+        vec![
+            (transaction!(open_the_shop), "open the shop"),
+            (transaction!(sign_up), "sign up and sign in"),
+        ],
+        vec![
+            (transaction!(view_product), "view a product", 10),
+            (transaction!(add_to_cart), "add to cart", 2),
+            (transaction!(view_cart), "view the cart", 3),
+            (transaction!(check_out), "check out", 1),
+            (transaction!(read_history), "read the order history", 2),
+            (transaction!(follow_order), "follow an order", 1),
+        ],
+    )
 }
 
 /// Staff moving orders along.
 pub(crate) fn admin() -> Result<Scenario, GooseError> {
-    let (min, max) = think();
-    Ok(scenario!("Admin")
-        .set_weight(1)?
-        .set_wait_time(min, max)?
-        .register_transaction(
-            transaction!(open_the_shop)
-                .set_on_start()
-                .set_name("open the shop"),
-        )
-        .register_transaction(
-            transaction!(sign_in_admin)
-                .set_on_start()
-                .set_name("sign in as admin"),
-        )
-        .register_transaction(
-            transaction!(read_board)
-                .set_name("read the orders board")
-                .set_weight(3)?,
-        )
-        .register_transaction(
-            transaction!(prepare_an_order)
-                .set_name("prepare an order")
-                .set_weight(1)?,
-        ))
+    scenario_of(
+        "Admin",
+        1,
+        vec![
+            (transaction!(open_the_shop), "open the shop"),
+            (transaction!(sign_in_admin), "sign in as admin"),
+        ],
+        vec![
+            (transaction!(read_board), "read the orders board", 3),
+            (transaction!(prepare_an_order), "prepare an order", 1),
+        ],
+    )
 }
 
 type Outcome = Result<GooseResponse, Box<TransactionError>>;
@@ -380,16 +347,10 @@ async fn view_cart(user: &mut GooseUser) -> TransactionResult {
 /// (409: empty, out of stock, already paying) is an answer, not a failure.
 async fn check_out(user: &mut GooseUser) -> TransactionResult {
     let key = uuid::Uuid::new_v4().to_string();
-    let mut goose = send(
-        user,
-        GooseMethod::Post,
-        "/api/orders",
-        "/api/orders",
-        |b| {
-            b.header("Idempotency-Key", key)
-                .json(&serde_json::json!({}))
-        },
-    )
+    let mut goose = send(user, GooseMethod::Post, "/api/orders", "/api/orders", |b| {
+        b.header("Idempotency-Key", key)
+            .json(&serde_json::json!({}))
+    })
     .await?;
     let status = goose
         .response
