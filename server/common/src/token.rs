@@ -13,6 +13,12 @@
 //!
 //! Where the verifying keys come from is a [`Verifier`]: fixed keys in the auth service itself,
 //! or the JWKS fetched over HTTP and cached elsewhere (see [`crate::jwks`]).
+//!
+//! A verifier remembers the tokens it verified (by their SHA-256, at most [`MAX_REMEMBERED`]):
+//! the same token again is not checked for its signature a second time (the Ed25519 check is
+//! most of a verification's cost, and the bytes that were signed cannot have changed), but its
+//! times, its key (still among the trusted ones: a withdrawn key's tokens are refused) and its
+//! session (not ended) are checked on every request, as for a new token.
 
 use crate::keys::{PublicKey, SigningKey};
 use api_types::auth::Role;
@@ -171,6 +177,18 @@ static VALIDATION: LazyLock<Validation> = LazyLock::new(|| {
     validation
 });
 
+/// Most tokens a [`Verifier`] remembers as verified; past that it forgets the expired ones,
+/// and all of them if none had expired.
+pub const MAX_REMEMBERED: usize = 10_000;
+
+/// What a verified token proved, kept by its SHA-256.
+#[derive(Clone)]
+struct Remembered {
+    kid: String,
+    not_before: i64,
+    identity: Identity,
+}
+
 /// Where verifying keys come from.
 enum Source {
     /// Keys known at start: the auth service's own.
@@ -185,6 +203,8 @@ pub struct Verifier {
     /// Ended sessions, whose tokens are refused (processes other than auth, which checks its
     /// database).
     revocations: Option<std::sync::Arc<crate::revocations::Revocations>>,
+    /// Tokens verified before, by their SHA-256.
+    remembered: std::sync::Mutex<HashMap<[u8; 32], Remembered>>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -206,6 +226,7 @@ impl Verifier {
                     .collect(),
             ),
             revocations: None,
+            remembered: std::sync::Mutex::default(),
         }
     }
 
@@ -215,6 +236,7 @@ impl Verifier {
         Self {
             source: Source::Jwks(cache),
             revocations: None,
+            remembered: std::sync::Mutex::default(),
         }
     }
 
@@ -247,6 +269,20 @@ impl Verifier {
     /// [`TokenError`] for any token that is not one this shop issued and still valid;
     /// [`TokenError::KeysUnavailable`] when no key could be fetched to check it.
     pub async fn verify(&self, token: &str) -> Result<Identity, TokenError> {
+        use sha2::Digest as _;
+        let digest: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+        if let Some(seen) = self.recall(&digest) {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            let leeway = LEEWAY_SECS as i64;
+            let in_time =
+                now <= seen.identity.expires_at + leeway && now + leeway >= seen.not_before;
+            if in_time && self.key(&seen.kid).await.is_ok() {
+                self.refuse_ended(&seen.identity.session_id)?;
+                return Ok(seen.identity);
+            }
+            // Expired, or its key withdrawn: verified again below, for the right error.
+            self.forget(&digest);
+        }
         let header = jsonwebtoken::decode_header(token)?;
         if header.alg != ALGORITHM {
             return Err(TokenError::WrongAlgorithm);
@@ -258,10 +294,7 @@ impl Verifier {
             return Err(TokenError::WrongType);
         }
         let kid = header.kid.ok_or(TokenError::MissingKeyId)?;
-        let key = match &self.source {
-            Source::Fixed(keys) => keys.get(&kid).cloned().ok_or(TokenError::UnknownKey)?,
-            Source::Jwks(cache) => cache.key(&kid).await?,
-        };
+        let key = self.key(&kid).await?;
         let data = jsonwebtoken::decode::<AccessClaims>(token, &key, &VALIDATION)?;
         let user_id: i64 = data
             .claims
@@ -271,20 +304,64 @@ impl Verifier {
         if user_id <= 0 {
             return Err(TokenError::BadSubject);
         }
-        if self
-            .revocations
-            .as_ref()
-            .is_some_and(|r| r.is_ended(&data.claims.sid))
-        {
-            return Err(TokenError::SessionEnded);
-        }
-        Ok(Identity {
+        self.refuse_ended(&data.claims.sid)?;
+        let identity = Identity {
             user_id,
             username: data.claims.name,
             role: data.claims.role,
             session_id: data.claims.sid,
             expires_at: data.claims.exp,
-        })
+        };
+        self.remember(
+            digest,
+            Remembered {
+                kid,
+                not_before: data.claims.nbf,
+                identity: identity.clone(),
+            },
+        );
+        Ok(identity)
+    }
+
+    /// The trusted key named `kid`.
+    async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
+        match &self.source {
+            Source::Fixed(keys) => keys.get(kid).cloned().ok_or(TokenError::UnknownKey),
+            Source::Jwks(cache) => Ok(cache.key(kid).await?),
+        }
+    }
+
+    /// [`TokenError::SessionEnded`] when the feed of ended sessions lists `session_id`.
+    fn refuse_ended(&self, session_id: &str) -> Result<(), TokenError> {
+        match &self.revocations {
+            Some(r) if r.is_ended(session_id) => Err(TokenError::SessionEnded),
+            _ => Ok(()),
+        }
+    }
+
+    fn remembered(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Remembered>> {
+        self.remembered.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn recall(&self, digest: &[u8; 32]) -> Option<Remembered> {
+        self.remembered().get(digest).cloned()
+    }
+
+    fn forget(&self, digest: &[u8; 32]) {
+        self.remembered().remove(digest);
+    }
+
+    /// Keeps `seen` under `digest`, making room first when [`MAX_REMEMBERED`] are kept.
+    fn remember(&self, digest: [u8; 32], seen: Remembered) {
+        let mut all = self.remembered();
+        if all.len() >= MAX_REMEMBERED {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            all.retain(|_, r| r.identity.expires_at + LEEWAY_SECS as i64 >= now);
+            if all.len() >= MAX_REMEMBERED {
+                all.clear();
+            }
+        }
+        all.insert(digest, seen);
     }
 }
 
@@ -335,6 +412,26 @@ mod tests {
         let header = jsonwebtoken::decode_header(&t).unwrap();
         assert_eq!(header.typ.as_deref(), Some("at+jwt"));
         assert_eq!(header.kid.as_deref(), Some(k.public_key().kid()));
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_verifies_again_but_an_altered_copy_is_checked_in_full() {
+        let k = SigningKey::generate();
+        let v = verifier(&k);
+        let t = k
+            .issue(7, "alice", Role::Customer, "s1", Duration::from_secs(60))
+            .unwrap();
+        let first = v.verify(&t).await.unwrap();
+        assert_eq!(v.remembered().len(), 1);
+        assert_eq!(v.verify(&t).await.unwrap(), first);
+        assert_eq!(v.remembered().len(), 1, "the same token is remembered once");
+        // The same header and claims under another signature: a new token, checked in full.
+        let (signed, signature) = t.rsplit_once('.').unwrap();
+        let mut forged = signature.as_bytes().to_vec();
+        forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
+        let forged = format!("{signed}.{}", String::from_utf8(forged).unwrap());
+        assert!(v.verify(&forged).await.is_err());
+        assert_eq!(v.remembered().len(), 1, "a refused token is not remembered");
     }
 
     #[tokio::test]
