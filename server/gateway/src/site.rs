@@ -107,7 +107,8 @@ pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Res
             }
         }
     };
-    let disk = ServeDir::new(root).fallback(get(index));
+    // Cloned (with its boxed fallback) only for a request the held files do not answer.
+    let disk = std::sync::Arc::new(ServeDir::new(root).fallback(get(index)));
     Ok(any(move |req: Request| {
         let files = files.clone();
         let disk = disk.clone();
@@ -120,7 +121,7 @@ pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Res
             if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) {
                 return shell();
             }
-            match disk.oneshot(req).await {
+            match ServeDir::clone(&disk).oneshot(req).await {
                 Ok(answer) => answer.into_response(),
                 Err(never) => match never {},
             }
