@@ -22,7 +22,8 @@ use std::path::Path;
 /// Largest file held in memory, in bytes; a larger one is served from disk.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// One file and what its answers need.
+/// One file and what its answers need (a clone shares the bytes).
+#[derive(Clone)]
 struct Asset {
     body: Bytes,
     brotli: Option<Bytes>,
@@ -78,7 +79,7 @@ impl SiteFiles {
                 etag: HeaderValue::from_str(&etag).expect("hex is a valid header"),
             };
             if let Some(folder) = name.strip_suffix("index.html") {
-                files.insert(folder.to_owned(), asset.clone_shallow());
+                files.insert(folder.to_owned(), asset.clone());
             }
             files.insert(name, asset);
         }
@@ -140,19 +141,6 @@ impl SiteFiles {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
         Some(response)
-    }
-}
-
-impl Asset {
-    /// Another handle on the same bytes (`Bytes` clones share them).
-    fn clone_shallow(&self) -> Self {
-        Self {
-            body: self.body.clone(),
-            brotli: self.brotli.clone(),
-            gzip: self.gzip.clone(),
-            content_type: self.content_type.clone(),
-            etag: self.etag.clone(),
-        }
     }
 }
 
