@@ -93,18 +93,20 @@ impl RateLimits {
 fn refused_for(
     checks: impl Iterator<Item = Result<(), governor::NotUntil<<DefaultClock as Clock>::Instant>>>,
 ) -> Result<(), RateLimited> {
-    let now = DefaultClock::default().now();
-    let wait = checks
-        .filter_map(Result::err)
-        .map(|not_until| not_until.wait_time_from(now))
-        .max();
-    match wait {
-        None => Ok(()),
-        Some(w) => {
-            metrics::counter!("rate_limited_total").increment(1);
-            Err(RateLimited(w))
-        }
+    let refused: Vec<_> = checks.filter_map(Result::err).collect();
+    if refused.is_empty() {
+        return Ok(());
     }
+    // A clock only for a refusal: making one runs CPUID (quanta's TSC probe), which is slow
+    // everywhere and traps to the hypervisor in a virtual machine.
+    let now = DefaultClock::default().now();
+    let wait = refused
+        .iter()
+        .map(|not_until| not_until.wait_time_from(now))
+        .max()
+        .unwrap_or_default();
+    metrics::counter!("rate_limited_total").increment(1);
+    Err(RateLimited(wait))
 }
 
 /// A refused request and how long until it would be allowed: 429 `rate_limited`.
