@@ -51,19 +51,17 @@ pub(crate) async fn create_user(
         .passwords
         .hash(&SecretString::from(password.expose().to_owned()))
         .await?;
-    store::insert_user(
-        &state.db,
-        username.as_str(),
-        email.map(Email::as_str),
-        &hash,
-        role,
-        &now_rfc3339(),
-    )
-    .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => AuthError::UsernameTaken,
-        other => other.into(),
-    })
+    state
+        .store
+        .insert_user(&store::NewAccount {
+            username: username.as_str(),
+            email: email.map(Email::as_str),
+            password_hash: &hash,
+            role,
+            created_at: &now_rfc3339(),
+        })
+        .await?
+        .ok_or(AuthError::UsernameTaken)
 }
 
 #[utoipa::path(
@@ -141,13 +139,13 @@ pub(crate) async fn change_password(
     let new = NewPassword::parse(&body.new_password).map_err(ApiError::from)?;
     not_common(&new)?;
     require_live(&state, &identity).await?;
-    let Some(current) = store::password_hash(&state.db, identity.user_id).await? else {
+    let Some(current) = state.store.password_hash(identity.user_id).await? else {
         return Err(AuthError::Api(ApiError::Unauthorized));
     };
     // Guessing the current password with a stolen access token backs off like sign-ins do.
     let subject = throttle::password_change_subject(identity.user_id);
     let now = unix_now();
-    if let Some(until) = throttle::blocked_until(&state.db, &subject, &client, now).await? {
+    if let Some(until) = throttle::blocked_until(&*state.store, &subject, &client, now).await? {
         return Err(AuthError::TooManyAttempts {
             retry_after_secs: until - now,
         });
@@ -159,22 +157,22 @@ pub(crate) async fn change_password(
         .await?
         .ok()
     {
-        throttle::record_failure(&state.db, &subject, &client, now).await?;
+        throttle::record_failure(&*state.store, &subject, &client, now).await?;
         return Err(AuthError::WrongPassword);
     }
-    throttle::clear(&state.db, &subject, &client).await?;
+    throttle::clear(&*state.store, &subject, &client).await?;
     let hash = state
         .passwords
         .hash(&SecretString::from(new.expose().to_owned()))
         .await?;
-    store::set_password_hash(&state.db, identity.user_id, &hash).await?;
-    let ended = store::end_sessions_of(
-        &state.db,
-        identity.user_id,
-        Some(&identity.session_id),
-        unix_now(),
-    )
-    .await?;
+    state
+        .store
+        .set_password_hash(identity.user_id, &hash)
+        .await?;
+    let ended = state
+        .store
+        .end_sessions_of(identity.user_id, Some(&identity.session_id), unix_now())
+        .await?;
     tracing::info!(other_sessions_ended = ended, "password changed");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -194,7 +192,9 @@ pub(crate) async fn me(
     identity: Identity,
 ) -> Result<Json<User>, AuthError> {
     require_live(&state, &identity).await?;
-    store::active_user(&state.db, identity.user_id)
+    state
+        .store
+        .active_user(identity.user_id)
         .await?
         .map(Json)
         .ok_or(AuthError::Api(ApiError::Unauthorized))
@@ -209,7 +209,7 @@ pub(crate) async fn bootstrap_admin(
     name: &str,
     password: Option<&SecretString>,
 ) -> anyhow::Result<()> {
-    if store::enabled_admins(&state.db).await? > 0 {
+    if state.store.enabled_admins().await? > 0 {
         return Ok(());
     }
     let password = password.ok_or_else(|| {
@@ -247,7 +247,7 @@ pub(crate) async fn seed_dev_accounts(
         ),
     ];
     for (name, role, configured, default) in accounts {
-        if store::user_exists(&state.db, name).await? {
+        if state.store.user_exists(name).await? {
             continue;
         }
         let raw = configured.as_ref().map_or(default, |s| s.expose_secret());

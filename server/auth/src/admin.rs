@@ -5,7 +5,8 @@
 use crate::account::{create_user, parse_account, unix_now};
 use crate::error::AuthError;
 use crate::sessions::require_live;
-use crate::{store, AppState};
+use crate::store::RoleChange;
+use crate::AppState;
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -59,12 +60,15 @@ pub(crate) async fn list_users(
     // The session must be live: a demoted or disabled admin's token stops here at once.
     require_live(&state, &identity).await?;
     let paging = shop_common::paging::Paging::new(q.page, q.per_page).map_err(ApiError::from)?;
-    let (items, total) = store::users_page(&state.db, paging.limit(), paging.offset()).await?;
+    let (items, total) = state
+        .store
+        .users_page(paging.limit(), paging.offset())
+        .await?;
     Ok(Json(UserPage {
         items,
         page: paging.page,
         per_page: paging.per_page,
-        total: total.max(0) as u64,
+        total,
     }))
 }
 
@@ -119,43 +123,12 @@ pub(crate) async fn get_user(
 ) -> Result<Json<User>, AuthError> {
     // The session must be live: a demoted or disabled admin's token stops here at once.
     require_live(&state, &identity).await?;
-    store::user_by_id(&state.db, id)
+    state
+        .store
+        .user_by_id(id)
         .await?
         .map(Json)
         .ok_or(AuthError::Api(ApiError::NotFound("user")))
-}
-
-/// User `id`, read inside `tx` after taking the write lock, when setting `role` and `disabled`
-/// (`None`: unchanged; deleting counts as disabling) leaves at least one enabled admin.
-///
-/// The count and the change happen in one transaction that holds SQLite's only write lock from
-/// its first statement, so of two racing requests that would each remove one of the last two
-/// admins (any mix of DELETE and PATCH), the second sees the first's change and is refused.
-///
-/// # Errors
-/// 404 `not_found`; 409 `last_admin`.
-async fn user_keeping_an_admin(
-    tx: &mut sqlx::SqliteConnection,
-    id: i64,
-    role: Option<Role>,
-    disabled: Option<bool>,
-) -> Result<User, AuthError> {
-    store::lock_for_write(tx).await?;
-    let user = store::user_by_id(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    if stops_being_admin(&user, role, disabled) && store::enabled_admins(&mut *tx).await? <= 1 {
-        return Err(AuthError::LastAdmin);
-    }
-    Ok(user)
-}
-
-/// Whether a change leaves `user` no longer an enabled admin.
-fn stops_being_admin(user: &User, role: Option<Role>, disabled: Option<bool>) -> bool {
-    let is_admin_now = user.role == Role::Admin && !user.disabled;
-    let admin_after =
-        role.unwrap_or(user.role) == Role::Admin && !disabled.unwrap_or(user.disabled);
-    is_admin_now && !admin_after
 }
 
 #[utoipa::path(
@@ -181,17 +154,12 @@ pub(crate) async fn patch_user(
 ) -> Result<Json<User>, AuthError> {
     // The session must be live: a demoted or disabled admin's token stops here at once.
     require_live(&state, &identity).await?;
-    let mut tx = state.db.begin().await?;
-    let user = user_keeping_an_admin(&mut tx, id, body.role, body.disabled).await?;
-    store::set_role_and_disabled(&mut tx, id, body.role, body.disabled).await?;
-    let changed = store::user_by_id(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    if changed.disabled || changed.role != user.role {
-        // A disabled user is signed out everywhere; a changed role takes effect at once too.
-        store::end_sessions_in(&mut tx, id, None, unix_now()).await?;
-    }
-    tx.commit().await?;
+    let change = RoleChange {
+        role: body.role,
+        disabled: body.disabled,
+    };
+    // Disabling or a new role ends the user's sessions in the same transaction.
+    let changed = state.store.change_user(id, change, unix_now()).await?;
     tracing::info!(
         changed = id,
         role = changed.role.as_str(),
@@ -221,12 +189,8 @@ pub(crate) async fn delete_user(
 ) -> Result<StatusCode, AuthError> {
     // The session must be live: a demoted or disabled admin's token stops here at once.
     require_live(&state, &identity).await?;
-    let mut tx = state.db.begin().await?;
-    user_keeping_an_admin(&mut tx, id, None, Some(true)).await?;
-    // The sessions end in the same transaction, so the revocation feed names them.
-    store::end_sessions_in(&mut tx, id, None, unix_now()).await?;
-    store::delete_user(&mut tx, id).await?;
-    tx.commit().await?;
+    // Their sessions end in the same transaction, so the revocation feed names them.
+    state.store.delete_user(id, unix_now()).await?;
     tracing::info!(deleted = id, "user deleted by an admin");
     Ok(StatusCode::NO_CONTENT)
 }

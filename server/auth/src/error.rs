@@ -43,9 +43,19 @@ impl From<crate::password::HashError> for AuthError {
     }
 }
 
-impl From<sqlx::Error> for AuthError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<shop_common::store::StoreError> for AuthError {
+    fn from(e: shop_common::store::StoreError) -> Self {
         AuthError::Api(e.into())
+    }
+}
+
+impl From<crate::store::UserChangeError> for AuthError {
+    fn from(e: crate::store::UserChangeError) -> Self {
+        match e {
+            crate::store::UserChangeError::NotFound => AuthError::Api(ApiError::NotFound("user")),
+            crate::store::UserChangeError::LastAdmin => AuthError::LastAdmin,
+            crate::store::UserChangeError::Store(e) => e.into(),
+        }
     }
 }
 

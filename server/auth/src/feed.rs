@@ -4,7 +4,7 @@
 
 use crate::account::unix_now;
 use crate::error::AuthError;
-use crate::{store, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
@@ -46,10 +46,10 @@ pub(crate) async fn revocation_feed(
         .unwrap_or(i64::MAX / 4)
         .saturating_add(i64::try_from(shop_common::token::LEEWAY_SECS).unwrap_or(0));
     let since = unix_now() - q.max_age_secs.unwrap_or(keep_secs).max(0);
-    let rows = store::revocations(&state.db, q.after, since, 1000).await?;
+    let rows = state.store.revocations(q.after, since, 1000).await?;
     let items: Vec<serde_json::Value> = rows
         .into_iter()
-        .map(|(seq, session_id, revoked_at)| serde_json::json!({"seq": seq, "session_id": session_id, "revoked_at": revoked_at}))
+        .map(|r| serde_json::json!({"seq": r.seq, "session_id": r.session_id, "revoked_at": r.revoked_at}))
         .collect();
     Ok(Json(
         serde_json::json!({ "revocations": items, "keep_secs": keep_secs }),

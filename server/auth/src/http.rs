@@ -17,9 +17,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(crate::sessions::router())
         .merge(crate::admin::router())
         .merge(crate::feed::router(state.internal_token.clone()))
-        .merge(shop_common::health::router(
-            shop_common::health::sqlite_ready(state.db.clone()),
-        ))
+        .merge(shop_common::health::router(crate::store::ready_check(
+            state.store.clone(),
+        )))
         .fallback(shop_common::problem::not_found)
         .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

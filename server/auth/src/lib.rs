@@ -28,7 +28,6 @@ use secrecy::SecretString;
 use shop_common::config::{ConfigError, SharedSettings};
 use shop_common::keys::{PublicKey, SigningKey};
 use shop_common::token::Verifier;
-use sqlx::SqlitePool;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,6 +47,16 @@ pub struct AuthSettings {
     /// Listen address of the auth service.
     #[arg(long, env = "SHOP_AUTH_ADDR", default_value = "127.0.0.1:8001")]
     pub auth_addr: String,
+
+    /// The auth service's database: unset = the SQLite file `{data_dir}/auth.db`;
+    /// `sqlite://PATH` = SQLite at `PATH`; `postgres://user:password@host:port/dbname` =
+    /// PostgreSQL.
+    #[arg(long, env = "SHOP_AUTH_DATABASE_URL", hide_env_values = true)]
+    pub auth_database_url: Option<String>,
+
+    /// Most connections the auth service keeps open to its database.
+    #[arg(long, env = "SHOP_AUTH_DATABASE_MAX_CONNECTIONS", default_value_t = 8)]
+    pub auth_database_max_connections: u32,
 
     /// PKCS #8 PEM file of the Ed25519 key that signs access tokens (make one with `openssl
     /// genpkey -algorithm ed25519 -out key.pem`). Required outside dev mode, where the file
@@ -140,7 +149,8 @@ impl AuthSettings {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) db: SqlitePool,
+    /// Users, sessions and the sign-in back-off, on the configured database.
+    pub(crate) store: Arc<dyn store::AuthStore>,
     /// Signs access tokens.
     pub(crate) signer: Arc<SigningKey>,
     /// Verifies them with the signing key and the published ones.
@@ -157,6 +167,17 @@ pub struct AppState {
     pub(crate) internal_token: shop_common::internal::InternalToken,
     /// Computes argon2id hashes, a bounded number at once.
     pub(crate) passwords: password::PasswordHashing,
+}
+
+impl AppState {
+    /// How long the refresh tokens issued now live.
+    pub(crate) fn refresh_lifetime(&self) -> store::RefreshLifetime {
+        let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
+        store::RefreshLifetime {
+            idle_secs: secs(self.refresh_ttl),
+            max_age_secs: secs(self.session_max_age),
+        }
+    }
 }
 
 impl axum::extract::FromRef<AppState> for Arc<Verifier> {
@@ -192,8 +213,6 @@ pub fn access_token_keys(
     Ok((signing, published))
 }
 
-pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
 /// Opens the database (`{data_dir}/auth.db`), runs migrations and, in dev mode, seeds the
 /// accounts `demo` (customer) and `admin`.
 ///
@@ -207,10 +226,15 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         "access token keys loaded"
     );
     let internal_token = shared.internal_token()?;
-    let db = shop_common::db::open_sqlite(&shared.data_dir.join("auth.db"), &MIGRATOR).await?;
+    let database = shop_common::store::DatabaseUrl::parse(
+        settings.auth_database_url.as_deref(),
+        &shared.data_dir.join("auth.db"),
+    )
+    .map_err(|e| anyhow::anyhow!("SHOP_AUTH_DATABASE_URL: {e}"))?;
+    let store = store::open(&database, settings.auth_database_max_connections).await?;
     let state = AppState {
         internal_token,
-        db,
+        store,
         verifier: Arc::new(Verifier::with_keys(&published)),
         jwks: Arc::new(shop_common::keys::jwk_set(&published)),
         signer: Arc::new(signer),

@@ -3,7 +3,7 @@
 
 use crate::account::unix_now;
 use crate::error::AuthError;
-use crate::{store, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -28,7 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
 /// revoked by the user): the auth service knows at once; the gateway within its poll interval.
 /// 401 unless the token's session is live (not ended by logout, a password change or an admin).
 pub(crate) async fn require_live(state: &AppState, identity: &Identity) -> Result<(), AuthError> {
-    if store::session_is_live(&state.db, &identity.session_id).await? {
+    if state.store.session_is_live(&identity.session_id).await? {
         Ok(())
     } else {
         Err(AuthError::Api(ApiError::Unauthorized))
@@ -50,7 +50,9 @@ pub(crate) async fn list_sessions(
     identity: Identity,
 ) -> Result<Json<Vec<api_types::auth::Session>>, AuthError> {
     require_live(&state, &identity).await?;
-    let sessions = store::live_sessions(&state.db, identity.user_id)
+    let sessions = state
+        .store
+        .live_sessions(identity.user_id)
         .await?
         .into_iter()
         .map(|s| api_types::auth::Session {
@@ -82,15 +84,16 @@ pub(crate) async fn delete_session(
     shop_common::extract::Path(id): shop_common::extract::Path<String>,
 ) -> Result<StatusCode, AuthError> {
     require_live(&state, &identity).await?;
-    let mine = store::live_sessions(&state.db, identity.user_id)
+    let mine = state
+        .store
+        .live_sessions(identity.user_id)
         .await?
         .into_iter()
         .any(|s| s.id == id);
     if !mine {
         return Err(AuthError::Api(ApiError::NotFound("session")));
     }
-    let mut conn = state.db.acquire().await?;
-    store::end_session(&mut conn, &id, unix_now()).await?;
+    state.store.end_session(&id, unix_now()).await?;
     tracing::info!("session ended by its user");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -110,7 +113,10 @@ pub(crate) async fn logout_all(
     identity: Identity,
 ) -> Result<StatusCode, AuthError> {
     require_live(&state, &identity).await?;
-    let ended = store::end_sessions_of(&state.db, identity.user_id, None, unix_now()).await?;
+    let ended = state
+        .store
+        .end_sessions_of(identity.user_id, None, unix_now())
+        .await?;
     tracing::info!(ended, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,8 @@
 //! The client address is the peer's, or, when the peer is a trusted proxy (the gateway), the
 //! right-most `X-Forwarded-For` address that is not one ([`client_address`]).
 
-use sqlx::SqlitePool;
+use crate::store::{AuthStore, ThrottleRow};
+use shop_common::store::StoreResult;
 use std::net::{IpAddr, SocketAddr};
 
 /// Failures from one address before it backs off.
@@ -27,9 +28,6 @@ const FIRST_BLOCK_SECS: i64 = 5;
 pub(crate) const MAX_BLOCK_SECS: i64 = 15 * 60;
 /// Rows not blocked and without a failure for this long are deleted, in seconds.
 pub(crate) const FORGET_AFTER_SECS: i64 = 3600;
-
-/// The row counting every address of a subject.
-const ALL_CLIENTS: &str = "*";
 
 /// The subject of a password change by user `user_id` (never a valid username).
 pub(crate) fn password_change_subject(user_id: i64) -> String {
@@ -74,25 +72,15 @@ impl axum::extract::FromRequestParts<crate::AppState> for ClientAddress {
 /// Until when (Unix seconds) `client` must wait before checking a password of `subject`, if
 /// it must now.
 pub(crate) async fn blocked_until(
-    db: &SqlitePool,
+    store: &dyn AuthStore,
     subject: &str,
     client: &str,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let (mine, my_failures, all): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT
-           (SELECT blocked_until FROM login_throttle WHERE subject = ?1 AND client = ?2),
-           (SELECT failures FROM login_throttle WHERE subject = ?1 AND client = ?2),
-           (SELECT blocked_until FROM login_throttle WHERE subject = ?1 AND client = ?3)",
-    )
-    .bind(subject)
-    .bind(client)
-    .bind(ALL_CLIENTS)
-    .fetch_one(db)
-    .await?;
-    let mut until = mine.filter(|u| *u > now);
-    if my_failures.unwrap_or(0) > 0 {
-        until = until.max(all.filter(|u| *u > now));
+) -> StoreResult<Option<i64>> {
+    let counters = store.throttle_state(subject, client).await?;
+    let mut until = counters.client_blocked_until.filter(|u| *u > now);
+    if counters.client_failures > 0 {
+        until = until.max(counters.all_blocked_until.filter(|u| *u > now));
     }
     Ok(until)
 }
@@ -100,41 +88,22 @@ pub(crate) async fn blocked_until(
 /// Counts a failure of `client` for `subject` (and for the subject over every address), sets
 /// the back-offs, and forgets rows idle for [`FORGET_AFTER_SECS`].
 pub(crate) async fn record_failure(
-    db: &SqlitePool,
+    store: &dyn AuthStore,
     subject: &str,
     client: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    for (row_client, free) in [(client, CLIENT_FREE), (ALL_CLIENTS, SUBJECT_FREE)] {
-        let failures: i64 = sqlx::query_scalar(
-            "INSERT INTO login_throttle (subject, client, failures, last_failure) VALUES (?, ?, 1, ?)
-             ON CONFLICT (subject, client)
-             DO UPDATE SET failures = failures + 1, last_failure = excluded.last_failure
-             RETURNING failures",
-        )
-        .bind(subject)
-        .bind(row_client)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(block) = back_off(failures, free) {
-            sqlx::query(
-                "UPDATE login_throttle SET blocked_until = ? WHERE subject = ? AND client = ?",
-            )
-            .bind(now + block)
-            .bind(subject)
-            .bind(row_client)
-            .execute(&mut *tx)
-            .await?;
-        }
+) -> StoreResult<()> {
+    store
+        .record_failure(subject, client, now, now - FORGET_AFTER_SECS, row_back_off)
+        .await
+}
+
+/// The wait the `failures`-th failure counted in `row` earns.
+fn row_back_off(row: ThrottleRow, failures: i64) -> Option<i64> {
+    match row {
+        ThrottleRow::Client => back_off(failures, CLIENT_FREE),
+        ThrottleRow::AllClients => back_off(failures, SUBJECT_FREE),
     }
-    sqlx::query("DELETE FROM login_throttle WHERE last_failure < ? AND blocked_until < ?")
-        .bind(now - FORGET_AFTER_SECS)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
 }
 
 /// The wait after the `failures`-th failure when `free` are allowed: none before, then 5 s,
@@ -147,14 +116,8 @@ fn back_off(failures: i64, free: i64) -> Option<i64> {
 }
 
 /// A right password from `client`: clears its count and the subject's.
-pub(crate) async fn clear(db: &SqlitePool, subject: &str, client: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE subject = ? AND client IN (?, ?)")
-        .bind(subject)
-        .bind(client)
-        .bind(ALL_CLIENTS)
-        .execute(db)
-        .await?;
-    Ok(())
+pub(crate) async fn clear(store: &dyn AuthStore, subject: &str, client: &str) -> StoreResult<()> {
+    store.clear_failures(subject, client).await
 }
 
 #[cfg(test)]
@@ -185,30 +148,5 @@ mod tests {
             "198.51.100.1"
         );
         assert_eq!(client_address(None, &h, &loopback), "unknown");
-    }
-
-    #[tokio::test]
-    async fn the_table_forgets_idle_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = shop_common::db::open_sqlite(&dir.path().join("auth.db"), &crate::MIGRATOR)
-            .await
-            .unwrap();
-        for i in 0..50 {
-            record_failure(&db, &format!("user{i}"), "192.0.2.1", 1_000)
-                .await
-                .unwrap();
-        }
-        let rows = || async {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_throttle")
-                .fetch_one(&db)
-                .await
-                .unwrap()
-        };
-        assert_eq!(rows().await, 100);
-        // An hour later one more failure sweeps the idle rows away.
-        record_failure(&db, "late", "192.0.2.1", 1_000 + FORGET_AFTER_SECS + 1)
-            .await
-            .unwrap();
-        assert_eq!(rows().await, 2);
     }
 }

@@ -34,36 +34,24 @@ pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues an access token and a new refresh token in `session_id`, storing the refresh
-/// token's hash through `conn` (so a rotation stores its successor in its own transaction).
-pub(crate) async fn issue_pair(
-    state: &AppState,
-    conn: &mut sqlx::SqliteConnection,
-    user: &User,
-    session_id: &str,
-) -> Result<TokenResponse, AuthError> {
+/// A new refresh token (32 random bytes, base64url) and the hash the store keeps of it.
+fn new_refresh_token() -> (String, String) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let refresh = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let now = unix_now();
-    let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
-    // Idle expiry from now, but never past the session's absolute end.
-    let started = store::session_started(&mut *conn, session_id)
-        .await?
-        .unwrap_or(now);
-    let expires_at = now
-        .saturating_add(secs(state.refresh_ttl))
-        .min(started.saturating_add(secs(state.session_max_age)));
-    let refresh_secs = u64::try_from(expires_at - now).unwrap_or(0);
-    store::insert_refresh_token(
-        conn,
-        &token_hash(&refresh),
-        session_id,
-        user.id,
-        now,
-        expires_at,
-    )
-    .await?;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// The answer to a sign-in or a refresh: a new access token for `user` in `session_id`, and
+/// `refresh`, stored already, which expires at `expires_at` (Unix seconds).
+fn token_pair(
+    state: &AppState,
+    user: &User,
+    session_id: &str,
+    refresh: String,
+    expires_at: i64,
+) -> Result<TokenResponse, AuthError> {
     let access = state
         .signer
         .issue(
@@ -79,7 +67,7 @@ pub(crate) async fn issue_pair(
         token_type: "Bearer".to_owned(),
         expires_in: state.access_ttl.as_secs(),
         refresh_token: Some(refresh),
-        refresh_expires_in: refresh_secs,
+        refresh_expires_in: u64::try_from(expires_at - unix_now()).unwrap_or(0),
     })
 }
 
@@ -114,13 +102,13 @@ pub(crate) async fn login(
             .take(64)
             .collect(),
     };
-    if let Some(until) = throttle::blocked_until(&state.db, &key, &client, now).await? {
+    if let Some(until) = throttle::blocked_until(&*state.store, &key, &client, now).await? {
         return Err(AuthError::TooManyAttempts {
             retry_after_secs: until - now,
         });
     }
     let found = match &name {
-        Some(n) => store::credentials(&state.db, n.as_str()).await?,
+        Some(n) => state.store.credentials(n.as_str()).await?,
         None => None,
     };
     let phc = found.as_ref().map(|c| c.password_hash.clone());
@@ -129,12 +117,12 @@ pub(crate) async fn login(
     match found {
         Some(c) if checked.ok() && !c.disabled => {
             tracing::info!(user_id = c.user.id, "login");
-            throttle::clear(&state.db, &key, &client).await?;
+            throttle::clear(&*state.store, &key, &client).await?;
             if checked == password::Checked::YesUnnormalised
                 || password::needs_rehash(&c.password_hash)
             {
                 let upgraded = state.passwords.hash(&password).await?;
-                store::set_password_hash(&state.db, c.user.id, &upgraded).await?;
+                state.store.set_password_hash(c.user.id, &upgraded).await?;
                 tracing::info!(
                     user_id = c.user.id,
                     "password hash upgraded to the current parameters"
@@ -145,21 +133,25 @@ pub(crate) async fn login(
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.chars().take(200).collect::<String>());
             let session = uuid::Uuid::new_v4().to_string();
-            let mut tx = state.db.begin().await?;
-            store::create_session(
-                &mut tx,
-                &session,
-                c.user.id,
-                &now_rfc3339(),
-                user_agent.as_deref(),
-            )
-            .await?;
-            let pair = issue_pair(&state, &mut tx, &c.user, &session).await?;
-            tx.commit().await?;
-            Ok(Json(pair))
+            let (refresh, hash) = new_refresh_token();
+            let new = store::NewSession {
+                id: &session,
+                user_id: c.user.id,
+                token_hash: &hash,
+                now: unix_now(),
+                now_text: &now_rfc3339(),
+                user_agent: user_agent.as_deref(),
+            };
+            let expires_at = state
+                .store
+                .start_session(&new, state.refresh_lifetime())
+                .await?;
+            Ok(Json(token_pair(
+                &state, &c.user, &session, refresh, expires_at,
+            )?))
         }
         _ => {
-            throttle::record_failure(&state.db, &key, &client, now).await?;
+            throttle::record_failure(&*state.store, &key, &client, now).await?;
             tracing::info!("login refused");
             Err(AuthError::InvalidCredentials)
         }
@@ -183,40 +175,50 @@ pub(crate) async fn refresh(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, AuthError> {
-    let now = unix_now();
-    let hash = token_hash(&body.refresh_token);
-    let mut tx = state.db.begin().await?;
-    // The first statement writes, so the transaction holds SQLite's write lock from the start
-    // and two refreshes with one token are serialised: exactly one claims it.
-    if let Some(claimed) = store::claim_refresh_token(&mut tx, &hash, now).await? {
-        let Some(user) = store::active_user(&mut *tx, claimed.user_id).await? else {
-            return Err(AuthError::InvalidRefreshToken);
-        };
-        store::touch_session(&mut tx, &claimed.session_id, &now_rfc3339()).await?;
-        let pair = issue_pair(&state, &mut tx, &user, &claimed.session_id).await?;
-        tx.commit().await?;
-        return Ok(Json(pair));
-    }
-    if let Some(stored) = store::find_refresh_token(&mut tx, &hash).await? {
-        let rotated_just_now = stored
-            .used_at
-            .is_some_and(|at| now - at < state.reuse_grace_secs);
-        if rotated_just_now && !stored.revoked {
+    let (next, next_hash) = new_refresh_token();
+    let request = store::RefreshRequest {
+        presented_hash: &token_hash(&body.refresh_token),
+        next_hash: &next_hash,
+        now: unix_now(),
+        now_text: &now_rfc3339(),
+        reuse_grace_secs: state.reuse_grace_secs,
+    };
+    match state
+        .store
+        .rotate(&request, state.refresh_lifetime())
+        .await?
+    {
+        store::Rotation::Rotated {
+            user,
+            session_id,
+            expires_at,
+        } => Ok(Json(token_pair(
+            &state,
+            &user,
+            &session_id,
+            next,
+            expires_at,
+        )?)),
+        store::Rotation::Concurrent { session_id } => {
             // Two refreshes with one token at the same moment (two tabs, a retry): the first won
             // and its successor stays live; this one is refused without ending the session.
-            tracing::info!(session_id = %stored.session_id, "concurrent refresh refused");
-        } else if stored.used_at.is_some() && !stored.revoked {
-            store::end_session(&mut tx, &stored.session_id, now).await?;
-            tx.commit().await?;
+            tracing::info!(%session_id, "concurrent refresh refused");
+            Err(AuthError::InvalidRefreshToken)
+        }
+        store::Rotation::Reused {
+            user_id,
+            session_id,
+        } => {
             tracing::warn!(
                 security_event = "refresh_token_reuse",
-                user_id = stored.user_id,
-                session_id = %stored.session_id,
+                user_id,
+                %session_id,
                 "refresh token reused; session ended"
             );
+            Err(AuthError::InvalidRefreshToken)
         }
+        store::Rotation::Refused => Err(AuthError::InvalidRefreshToken),
     }
-    Err(AuthError::InvalidRefreshToken)
 }
 
 /// Ends the session of a refresh token (all its refresh tokens). Unknown tokens are ignored, as in
@@ -235,12 +237,12 @@ pub(crate) async fn logout(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<StatusCode, AuthError> {
-    let mut conn = state.db.acquire().await?;
-    if let Some(stored) =
-        store::find_refresh_token(&mut conn, &token_hash(&body.refresh_token)).await?
-    {
-        store::end_session(&mut conn, &stored.session_id, unix_now()).await?;
-        tracing::info!(user_id = stored.user_id, "logout");
+    let ended = state
+        .store
+        .end_session_of_token(&token_hash(&body.refresh_token), unix_now())
+        .await?;
+    if let Some(user_id) = ended {
+        tracing::info!(user_id, "logout");
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -293,7 +295,7 @@ pub(crate) async fn introspect(
     let Ok(identity) = identity else {
         return Ok(Json(serde_json::json!({ "active": false })));
     };
-    if !store::session_is_live(&state.db, &identity.session_id).await? {
+    if !state.store.session_is_live(&identity.session_id).await? {
         return Ok(Json(serde_json::json!({ "active": false })));
     }
     Ok(Json(serde_json::json!({

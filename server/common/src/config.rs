@@ -189,6 +189,19 @@ pub fn cli_defaults<T: clap::Args + clap::FromArgMatches>() -> T {
     T::from_arg_matches(&matches).expect("every setting has a default")
 }
 
+/// What a binary's `main` returns for `result`: success, or the error with its causes on one
+/// line of standard error (`error: orders: SHOP_ORDERS_DATABASE_URL: …`) and exit code 1, so a
+/// bad setting reads as one clear sentence (no backtrace, no panic).
+pub fn exit_code(result: anyhow::Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,14 +10,19 @@ use std::time::Duration;
 /// How long a statement waits for another writer's lock before failing, in seconds.
 pub const BUSY_TIMEOUT_SECS: u64 = 10;
 
-/// Opens (creating if needed) the SQLite database `file` and runs `migrator`.
+/// Opens (creating if needed) the SQLite database `file` with a pool of at most
+/// `max_connections` (at least 1) and runs `migrator`.
 ///
 /// WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
 /// killed (`kill -9`); only an operating-system crash may lose the last commits.
 ///
 /// # Errors
 /// When the directory cannot be created, the file cannot be opened or a migration fails.
-pub async fn open_sqlite(file: &Path, migrator: &Migrator) -> anyhow::Result<SqlitePool> {
+pub async fn open_sqlite(
+    file: &Path,
+    migrator: &Migrator,
+    max_connections: u32,
+) -> anyhow::Result<SqlitePool> {
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", dir.display()))?;
@@ -30,7 +35,7 @@ pub async fn open_sqlite(file: &Path, migrator: &Migrator) -> anyhow::Result<Sql
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS));
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(BUSY_TIMEOUT_SECS))
         .connect_with(options)
         .await

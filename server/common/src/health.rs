@@ -44,11 +44,3 @@ pub fn router<S: Clone + Send + Sync + 'static>(ready: ReadyCheck) -> Router<S> 
             }),
         )
 }
-
-/// Readiness of a service whose only dependency is its SQLite pool.
-pub fn sqlite_ready(pool: sqlx::SqlitePool) -> ReadyCheck {
-    Arc::new(move || {
-        let pool = pool.clone();
-        Box::pin(async move { crate::db::ping(&pool).await })
-    })
-}

@@ -17,6 +17,7 @@ pub mod problem;
 pub mod revocations;
 pub mod secret_file;
 pub mod serve;
+pub mod store;
 pub mod telemetry;
 pub mod token;
 

@@ -58,21 +58,25 @@ pub enum ApiError {
     KeysUnavailable,
     /// 503 `database_unavailable`: the database is busy or unreachable; safe to retry.
     #[error("database unavailable")]
-    DatabaseUnavailable(#[source] sqlx::Error),
+    DatabaseUnavailable(#[source] crate::store::StoreError),
     /// 500 `internal`: logged with its cause, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
 
+impl From<crate::store::StoreError> for ApiError {
+    /// 503 `database_unavailable` for [`crate::store::StoreError::Unavailable`], else 500.
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::Unavailable(_) => ApiError::DatabaseUnavailable(e),
+            crate::store::StoreError::Failed(_) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => ApiError::DatabaseUnavailable(e),
-            sqlx::Error::Database(ref db) if db.message().contains("database is locked") => {
-                ApiError::DatabaseUnavailable(e)
-            }
-            other => ApiError::Internal(other.into()),
-        }
+        crate::store::StoreError::from(e).into()
     }
 }
 

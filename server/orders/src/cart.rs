@@ -1,8 +1,6 @@
 //! Server-side carts, one per user, priced from the catalog at read time.
 
 use crate::error::OrdersError;
-use crate::store::cart as store;
-use crate::store::catalog::find_product;
 use crate::AppState;
 use api_types::orders::{Cart, SetQuantity};
 use api_types::validate::Quantity;
@@ -25,7 +23,7 @@ pub(crate) async fn get_cart(
     State(state): State<AppState>,
     identity: Identity,
 ) -> Result<Json<Cart>, OrdersError> {
-    Ok(Json(store::load_cart(&state.db, identity.user_id).await?))
+    Ok(Json(state.store.cart(identity.user_id).await?))
 }
 
 /// Sets the quantity of a product in the cart (adding the line if needed). 422 for a quantity
@@ -51,7 +49,9 @@ pub(crate) async fn set_quantity(
     Json(body): Json<SetQuantity>,
 ) -> Result<Json<Cart>, OrdersError> {
     let quantity = Quantity::new(body.quantity)?;
-    let product = find_product(&state.db, product_id, false)
+    let product = state
+        .store
+        .product(product_id, false)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     if quantity.get() > product.stock {
@@ -60,8 +60,11 @@ pub(crate) async fn set_quantity(
             available: product.stock,
         });
     }
-    store::set_item(&state.db, identity.user_id, product_id, quantity.get()).await?;
-    Ok(Json(store::load_cart(&state.db, identity.user_id).await?))
+    state
+        .store
+        .set_cart_item(identity.user_id, product_id, quantity.get())
+        .await?;
+    Ok(Json(state.store.cart(identity.user_id).await?))
 }
 
 /// Removes a product from the cart; removing one that is not there is not an error.
@@ -81,6 +84,9 @@ pub(crate) async fn remove_item(
     identity: Identity,
     Path(product_id): Path<i64>,
 ) -> Result<Json<Cart>, OrdersError> {
-    store::remove_item(&state.db, identity.user_id, product_id).await?;
-    Ok(Json(store::load_cart(&state.db, identity.user_id).await?))
+    state
+        .store
+        .remove_cart_item(identity.user_id, product_id)
+        .await?;
+    Ok(Json(state.store.cart(identity.user_id).await?))
 }

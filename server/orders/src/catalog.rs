@@ -1,7 +1,7 @@
 //! The catalog: products and categories. Reading is public; changing needs an admin token.
 
 use crate::error::OrdersError;
-use crate::store::catalog as store;
+use crate::store;
 use crate::AppState;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch, ProductSort};
 use api_types::validate::{text, Cents, Invalid, Stock};
@@ -51,7 +51,7 @@ async fn search(
         text: text.as_deref(),
         sort: q.sort,
     };
-    let (items, total) = store::search_products(&state.db, &filter, &paging).await?;
+    let (items, total) = state.store.search_products(&filter, &paging).await?;
     Ok(ProductPage {
         items,
         page: paging.page,
@@ -114,7 +114,9 @@ pub(crate) async fn get_product(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Product>, OrdersError> {
-    store::find_product(&state.db, id, false)
+    state
+        .store
+        .product(id, false)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound("product").into())
@@ -132,7 +134,7 @@ pub(crate) async fn get_product(
 pub(crate) async fn list_categories(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Category>>, OrdersError> {
-    let categories = store::categories(&state.db).await?;
+    let categories = state.store.categories().await?;
     Ok(Json(categories))
 }
 
@@ -166,7 +168,7 @@ pub(crate) async fn create_product(
         None | Some("") => DEFAULT_IMAGE.to_owned(),
         Some(url) => api_types::validate::site_path("image_url", url, 300)?,
     };
-    let exists = store::category_exists(&state.db, &body.category).await?;
+    let exists = state.store.category_exists(&body.category).await?;
     if !exists {
         return Err(Invalid {
             field: "category",
@@ -174,19 +176,20 @@ pub(crate) async fn create_product(
         }
         .into());
     }
-    let id = store::insert_product(
-        &state.db,
-        &store::NewProductRow {
+    let id = state
+        .store
+        .insert_product(&store::NewProduct {
             name: &name,
             description: &description,
             price_cents: price.get(),
             category: &body.category,
             stock: stock.get(),
             image_url: &image,
-        },
-    )
-    .await?;
-    let product = store::find_product(&state.db, id, true)
+        })
+        .await?;
+    let product = state
+        .store
+        .product(id, true)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     tracing::info!(product_id = id, "product created");
@@ -236,13 +239,15 @@ pub(crate) async fn patch_product(
         stock: stock.map(Stock::get),
         active: body.active,
     };
-    let found = store::update_product(&state.db, id, &changes).await?;
+    let found = state.store.update_product(id, &changes).await?;
     if !found {
         return Err(ApiError::NotFound("product").into());
     }
     tracing::info!(product_id = id, "product changed");
     Ok(Json(
-        store::find_product(&state.db, id, true)
+        state
+            .store
+            .product(id, true)
             .await?
             .ok_or(ApiError::NotFound("product"))?,
     ))
@@ -267,7 +272,7 @@ pub(crate) async fn delete_product(
     _admin: Admin,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, OrdersError> {
-    if !store::hide_product(&state.db, id).await? {
+    if !state.store.hide_product(id).await? {
         return Err(ApiError::NotFound("product").into());
     }
     tracing::info!(product_id = id, "product hidden");

@@ -15,9 +15,7 @@
 
 use crate::error::OrdersError;
 use crate::payment::PaymentOutcome;
-use crate::store::cart::load_cart;
-use crate::store::checkout::{abandon, reserve, settle};
-use crate::store::orders::{find_by_key, load_order};
+use crate::store::{OrderHeader, OrdersStore, Reservation};
 use crate::AppState;
 use api_types::orders::{CreateOrderRequest, Order, OrderStatus};
 use api_types::validate::Quantity;
@@ -29,7 +27,6 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use shop_common::token::Identity;
 use shop_common::ApiError;
-use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 
 /// Longest accepted `Idempotency-Key`, in bytes.
@@ -179,9 +176,9 @@ pub(crate) async fn create_order(
     let hash = request_hash(requested.as_ref());
     let user_id = identity.user_id;
 
-    let mut conn = state.db.acquire().await?;
-    if let Some(existing) = find_by_key(&mut conn, user_id, &key).await? {
-        return replay(&mut conn, existing, &hash).await;
+    let store = &*state.store;
+    if let Some(existing) = store.order_by_key(user_id, &key).await? {
+        return replay(store, existing, &hash).await;
     }
     if !state.payments.is_available() {
         return Err(OrdersError::PaymentUnavailable {
@@ -191,7 +188,8 @@ pub(crate) async fn create_order(
     let from_cart = requested.is_none();
     let lines: BTreeMap<i64, Quantity> = match requested {
         Some(lines) => lines,
-        None => load_cart(&mut *conn, user_id)
+        None => store
+            .cart(user_id)
             .await?
             .items
             .into_iter()
@@ -203,44 +201,68 @@ pub(crate) async fn create_order(
         return Err(OrdersError::EmptyCart);
     }
 
-    let order_id = match reserve(&mut conn, user_id, &key, &hash, &lines).await {
+    let reservation = Reservation {
+        user_id,
+        key: &key,
+        request_hash: &hash,
+        lines: &lines,
+        from_cart,
+    };
+    let reserved = match store.reserve(&reservation).await {
         Err(OrdersError::IdempotencyKeyInUse) => {
             // A concurrent request with the same key created the order first.
-            let existing = find_by_key(&mut conn, user_id, &key)
+            let existing = store
+                .order_by_key(user_id, &key)
                 .await?
                 .ok_or(OrdersError::IdempotencyKeyInUse)?;
-            return replay(&mut conn, existing, &hash).await;
+            return replay(store, existing, &hash).await;
         }
         other => other?,
     };
-    let total = crate::store::orders::total_of(&mut conn, order_id).await?;
+    let (order_id, total) = (reserved.order_id, reserved.total_cents);
     // No connection is held while the provider answers (hundreds of milliseconds, up to the
-    // payment timeout): the pool stays free for every other request.
-    drop(conn);
+    // payment timeout): every store method returns its connection before it returns.
     let charged = state.payments.charge(total).await;
-    let mut conn = state.db.acquire().await?;
     let outcome = match charged {
         Ok(outcome) => outcome,
         Err(e) => {
-            abandon(&mut conn, order_id).await?;
+            store.abandon(order_id).await?;
             tracing::warn!(order_id, error = %e, "payment unavailable; order abandoned");
             return Err(OrdersError::PaymentUnavailable {
                 retry_after_secs: state.payments.retry_after_secs(),
             });
         }
     };
-    settle(&mut conn, user_id, order_id, outcome, from_cart).await?;
+    store.settle(user_id, order_id, outcome, from_cart).await?;
     let _ = state.events.send(order_id);
     tracing::info!(order_id, total_cents = total, ?outcome, "checkout");
     match outcome {
         PaymentOutcome::Approved => {
-            let order = load_order(&mut conn, order_id)
+            let order = store
+                .order(order_id)
                 .await?
                 .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, false))
         }
         PaymentOutcome::Declined => Err(OrdersError::PaymentDeclined { order_id }),
     }
+}
+
+/// Abandons the `pending` orders created more than `older_than` ago (see
+/// [`crate::store::OrderStore::abandon_stale`]): at start and every few seconds after.
+/// Returns how many were abandoned.
+///
+/// # Errors
+/// The store's.
+pub(crate) async fn abandon_stale(
+    store: &dyn OrdersStore,
+    older_than: std::time::Duration,
+) -> Result<usize, OrdersError> {
+    let abandoned = store.abandon_stale(older_than).await?;
+    for order_id in &abandoned {
+        tracing::warn!(order_id, "stale pending order abandoned; stock restored");
+    }
+    Ok(abandoned.len())
 }
 
 fn created(order: Order, replayed: bool) -> Response {
@@ -254,8 +276,8 @@ fn created(order: Order, replayed: bool) -> Response {
 
 /// Answers a request whose key already names an order.
 async fn replay(
-    conn: &mut SqliteConnection,
-    existing: crate::store::orders::OrderHeader,
+    store: &dyn OrdersStore,
+    existing: OrderHeader,
     hash: &str,
 ) -> Result<Response, OrdersError> {
     if existing.request_hash != hash {
@@ -267,7 +289,8 @@ async fn replay(
             order_id: existing.id,
         }),
         _ => {
-            let order = load_order(conn, existing.id)
+            let order = store
+                .order(existing.id)
                 .await?
                 .ok_or(ApiError::NotFound("order"))?;
             Ok(created(order, true))

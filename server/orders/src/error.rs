@@ -50,6 +50,14 @@ pub enum OrdersError {
     PaymentDeclined { order_id: i64 },
 }
 
+impl From<shop_common::store::StoreError> for OrdersError {
+    fn from(e: shop_common::store::StoreError) -> Self {
+        OrdersError::Api(e.into())
+    }
+}
+
+/// For the SQL stores' own code ([`crate::store::sqlite`]); handlers only see
+/// [`shop_common::store::StoreError`].
 impl From<sqlx::Error> for OrdersError {
     fn from(e: sqlx::Error) -> Self {
         OrdersError::Api(e.into())

@@ -15,7 +15,6 @@ use std::convert::Infallible;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::orders::visible_order;
-use crate::store::orders::load_order;
 
 fn order_event(order: &Order) -> Event {
     Event::default()
@@ -125,8 +124,8 @@ pub(crate) async fn order_events(
     };
     // Subscribe before reading, so no change between the two is missed.
     let changes = BroadcastStream::new(state.events.subscribe());
-    let current = visible_order(&state.db, &identity, id).await?;
-    let db = state.db.clone();
+    let current = visible_order(&*state.store, &identity, id).await?;
+    let store = state.store.clone();
     let end = stream_ends(
         identity.expires_at,
         identity.session_id.clone(),
@@ -135,15 +134,15 @@ pub(crate) async fn order_events(
     let updates = changes.filter_map(move |changed| {
         // The slot lives as long as the stream.
         let _slot = &slot;
-        let db = db.clone();
+        let store = store.clone();
         async move {
             // A lagging receiver missed some ids: reload to be sure.
             let relevant = changed.map_or(true, |changed_id| changed_id == id);
             if !relevant {
                 return None;
             }
-            let mut conn = db.acquire().await.ok()?;
-            load_order(&mut conn, id)
+            store
+                .order(id)
                 .await
                 .ok()
                 .flatten()

@@ -28,7 +28,6 @@ mod store;
 use clap::Args;
 use shop_common::config::SharedSettings;
 use shop_common::token::Verifier;
-use sqlx::SqlitePool;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -42,6 +41,20 @@ pub struct OrdersSettings {
     /// Listen address of the orders service.
     #[arg(long, env = "SHOP_ORDERS_ADDR", default_value = "127.0.0.1:8002")]
     pub orders_addr: String,
+
+    /// The orders service's database: unset = the SQLite file `{data_dir}/orders.db`;
+    /// `sqlite://PATH` = SQLite at `PATH`; `postgres://user:password@host:port/dbname` =
+    /// PostgreSQL.
+    #[arg(long, env = "SHOP_ORDERS_DATABASE_URL", hide_env_values = true)]
+    pub orders_database_url: Option<String>,
+
+    /// Most connections the orders service keeps open to its database.
+    #[arg(
+        long,
+        env = "SHOP_ORDERS_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 8
+    )]
+    pub orders_database_max_connections: u32,
 
     /// Where the auth service publishes the keys that verify access tokens: comma-separated
     /// JWKS URLs, tried in order (one per auth replica). Default: the auth service at its
@@ -116,7 +129,8 @@ impl OrdersSettings {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) db: SqlitePool,
+    /// The catalog, carts and orders, on the configured database.
+    pub(crate) store: Arc<dyn store::OrdersStore>,
     pub(crate) verifier: Arc<Verifier>,
     pub(crate) payments: Arc<PaymentProvider>,
     /// Ids of orders whose status changed, for the live feeds.
@@ -152,8 +166,6 @@ fn feed_urls(configured: &[String], jwks_urls: &[String]) -> Vec<String> {
 /// The JWKS URL of an auth service at the default `SHOP_AUTH_ADDR`.
 pub const DEFAULT_JWKS_URL: &str = "http://127.0.0.1:8001/api/auth/jwks";
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
 /// How much longer than the payment timeout an order may stay `pending` before the sweep
 /// abandons it, and how often the sweep runs.
 const STALE_PENDING_MARGIN: std::time::Duration = std::time::Duration::from_secs(5);
@@ -188,20 +200,26 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         );
     }
     let verifier = Arc::new(verifier);
-    let db = shop_common::db::open_sqlite(&shared.data_dir.join("orders.db"), &MIGRATOR).await?;
+    let database = shop_common::store::DatabaseUrl::parse(
+        settings.orders_database_url.as_deref(),
+        &shared.data_dir.join("orders.db"),
+    )
+    .map_err(|e| anyhow::anyhow!("SHOP_ORDERS_DATABASE_URL: {e}"))?;
+    let store = store::open(&database, settings.orders_database_max_connections).await?;
     let stale_after = settings.payment().timeout + STALE_PENDING_MARGIN;
-    store::checkout::recover_pending(&db, stale_after)
+    checkout::abandon_stale(&*store, stale_after)
         .await
         .map_err(|e| anyhow::anyhow!("recovering pending orders: {e}"))?;
-    let sweeper = db.clone();
+    // The sweep holds the store weakly: it ends with the service.
+    let sweeper = Arc::downgrade(&store);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(STALE_PENDING_MARGIN);
         loop {
             tick.tick().await;
-            if sweeper.is_closed() {
+            let Some(store) = sweeper.upgrade() else {
                 break;
-            }
-            if let Err(e) = store::checkout::recover_pending(&sweeper, stale_after).await {
+            };
+            if let Err(e) = checkout::abandon_stale(&*store, stale_after).await {
                 tracing::warn!(error = %e, "sweeping stale pending orders failed");
             }
         }
@@ -214,7 +232,7 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
     let payments = Arc::new(PaymentProvider::new(settings.payment()));
     let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {
-        db,
+        store,
         verifier,
         payments,
         events,
@@ -290,9 +308,9 @@ pub fn router(state: AppState) -> axum::Router {
                 serde_json::to_string(&openapi()).expect("a serialisable document"),
             ),
         )
-        .merge(shop_common::health::router(
-            shop_common::health::sqlite_ready(state.db.clone()),
-        ))
+        .merge(shop_common::health::router(store::ready_check(
+            state.store.clone(),
+        )))
         .fallback(shop_common::problem::not_found)
         .method_not_allowed_fallback(shop_common::problem::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))

@@ -12,7 +12,11 @@ struct Cli {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    shop_common::config::exit_code(run().await)
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     shop_common::telemetry::init(cli.shared.log_format);
     let listener = shop_common::serve::bind(&cli.orders.orders_addr).await?;

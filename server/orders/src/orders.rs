@@ -2,8 +2,8 @@
 //! the lifecycle, and a live feed of status changes (server-sent events).
 
 use crate::error::OrdersError;
-use crate::lifecycle::{self, Actor};
-use crate::store::orders as store;
+use crate::lifecycle::Actor;
+use crate::store::OrdersStore;
 use crate::AppState;
 use api_types::orders::{Order, OrderPage, OrderStatus, StatusChange};
 use axum::extract::State;
@@ -12,17 +12,15 @@ use shop_common::extract::{Admin, Json, Path, Query};
 use shop_common::paging::Paging;
 use shop_common::token::Identity;
 use shop_common::ApiError;
-use sqlx::SqlitePool;
 
 /// The order if `identity` may see it (its owner, or an admin); 404 otherwise, so another
 /// user's order ids are not revealed.
 pub(crate) async fn visible_order(
-    db: &SqlitePool,
+    store: &dyn OrdersStore,
     identity: &Identity,
     id: i64,
 ) -> Result<Order, OrdersError> {
-    let mut conn = db.acquire().await?;
-    match store::load_order(&mut conn, id).await? {
+    match store.order(id).await? {
         Some(o) if o.user_id == identity.user_id || identity.is_admin() => Ok(o),
         _ => Err(ApiError::NotFound("order").into()),
     }
@@ -43,12 +41,12 @@ pub(crate) struct OrderQuery {
 }
 
 async fn page_of(
-    db: &SqlitePool,
+    store: &dyn OrdersStore,
     user_id: Option<i64>,
     q: OrderQuery,
 ) -> Result<OrderPage, OrdersError> {
     let paging = Paging::new(q.page, q.per_page)?;
-    let (items, total) = store::orders_page(db, user_id, q.status, &paging).await?;
+    let (items, total) = store.orders_page(user_id, q.status, &paging).await?;
     Ok(OrderPage {
         items,
         page: paging.page,
@@ -75,7 +73,9 @@ pub(crate) async fn list_orders(
     identity: Identity,
     Query(q): Query<OrderQuery>,
 ) -> Result<Json<OrderPage>, OrdersError> {
-    Ok(Json(page_of(&state.db, Some(identity.user_id), q).await?))
+    Ok(Json(
+        page_of(&*state.store, Some(identity.user_id), q).await?,
+    ))
 }
 
 /// `GET /api/admin/orders?status=&page=&per_page=`: every order, newest first (admins).
@@ -96,7 +96,7 @@ pub(crate) async fn admin_list_orders(
     Admin(identity): Admin,
     Query(q): Query<OrderQuery>,
 ) -> Result<Json<OrderPage>, OrdersError> {
-    Ok(Json(page_of(&state.db, None, q).await?))
+    Ok(Json(page_of(&*state.store, None, q).await?))
 }
 
 /// `GET /api/orders/{id}`: mine, or any for an admin; 404 otherwise.
@@ -117,7 +117,7 @@ pub(crate) async fn get_order(
     identity: Identity,
     Path(id): Path<i64>,
 ) -> Result<Json<Order>, OrdersError> {
-    Ok(Json(visible_order(&state.db, &identity, id).await?))
+    Ok(Json(visible_order(&*state.store, &identity, id).await?))
 }
 
 /// Moves order `id` to `to` for `actor`, in one transaction with its timeline entry and, for a
@@ -128,21 +128,7 @@ async fn change_status(
     to: OrderStatus,
     actor: Actor,
 ) -> Result<Order, OrdersError> {
-    let mut tx = state.db.begin().await?;
-    let from = store::lock_status(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("order"))?;
-    if !lifecycle::allowed(from, to, actor) {
-        return Err(OrdersError::InvalidTransition { from, to });
-    }
-    store::record(&mut tx, id, to).await?;
-    if lifecycle::restocks(to) {
-        store::restock(&mut tx, id).await?;
-    }
-    let order = store::load_order(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("order"))?;
-    tx.commit().await?;
+    let (from, order) = state.store.move_order(id, to, actor).await?;
     tracing::info!(
         order_id = id,
         from = from.as_str(),
@@ -173,7 +159,7 @@ pub(crate) async fn cancel_order(
     identity: Identity,
     Path(id): Path<i64>,
 ) -> Result<Json<Order>, OrdersError> {
-    let order = visible_order(&state.db, &identity, id).await?;
+    let order = visible_order(&*state.store, &identity, id).await?;
     let actor = if order.user_id == identity.user_id {
         Actor::Owner
     } else {

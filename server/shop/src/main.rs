@@ -12,7 +12,11 @@ use shop_common::serve::Servers;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    shop_common::config::exit_code(run().await)
+}
+
+async fn run() -> anyhow::Result<()> {
     let config = shop::Config::parse();
     shop_common::telemetry::init(config.shared.log_format);
     let site = gateway::site_options(&config.gateway)?;

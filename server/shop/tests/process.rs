@@ -195,3 +195,102 @@ async fn sigterm_turns_readiness_to_503_then_finishes_in_flight_requests_and_exi
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// Runs the shop binary with `env` (on free ports, in `dir`) until it exits, at most 30 s:
+/// its exit status and standard error.
+fn run_until_exit(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "off")
+        .env("SHOP_DEV_MODE", "true")
+        .env("SHOP_DATA_DIR", dir.path())
+        .env("SHOP_LEPTOS_CONFIG", dir.path().join("no-such-file.toml"))
+        .env("LEPTOS_OUTPUT_NAME", "shop")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
+        .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
+        .env("SHOP_ADMIN_ADDR", "127.0.0.1:0")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the shop binary starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the shop kept running with {env:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status, stderr)
+}
+
+#[test]
+fn a_bad_database_url_stops_the_start_with_one_line_and_exit_code_1() {
+    let dir = TempDir::new().unwrap();
+    for (setting, url, says) in [
+        (
+            "SHOP_AUTH_DATABASE_URL",
+            "mysql://root:hunter2@db/auth",
+            "unsupported database URL mysql://root:***@db/auth",
+        ),
+        (
+            "SHOP_ORDERS_DATABASE_URL",
+            "postgres://shop:hunter2@db:5432",
+            "needs a host and a database name",
+        ),
+        (
+            "SHOP_AUTH_DATABASE_URL",
+            "postgres://shop:hunter2@127.0.0.1:1/auth",
+            "postgres://shop:***@127.0.0.1:1/auth",
+        ),
+        ("SHOP_ORDERS_DATABASE_URL", "sqlite://", "needs a file path"),
+    ] {
+        let (status, stderr) = run_until_exit(&dir, &[(setting, url)]);
+        assert_eq!(status.code(), Some(1), "{setting}={url}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{setting}={url}: {stderr}");
+        assert!(lines[0].contains(says), "{setting}={url}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_url_puts_each_database_where_it_says() {
+    let dir = Arc::new(TempDir::new().unwrap());
+    let elsewhere = TempDir::new().unwrap();
+    let auth_db = elsewhere.path().join("accounts/auth-here.db");
+    let orders_db = elsewhere.path().join("shop/orders-here.db");
+    let auth_url = format!("sqlite://{}", auth_db.display());
+    let orders_url = format!("sqlite://{}", orders_db.display());
+    let env = [
+        ("SHOP_AUTH_DATABASE_URL", auth_url.as_str()),
+        ("SHOP_ORDERS_DATABASE_URL", orders_url.as_str()),
+    ];
+    let (mut first, app) = start_with(&dir, &env);
+    let token = app.signed_up("yann").await.access_token;
+    let order = app.buy(&token, "kept-elsewhere", 4, 1).await;
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(auth_db.exists() && orders_db.exists());
+    assert!(!dir.path().join("auth.db").exists() && !dir.path().join("orders.db").exists());
+
+    // Started again on the same URLs, the shop finds what it kept there.
+    let (mut second, app) = start_with(&dir, &env);
+    let tokens: Value = app
+        .login("yann", "a good password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(first_order(&app, token).await["id"], order["id"]);
+    second.kill().unwrap();
+    second.wait().unwrap();
+}

@@ -1,6 +1,7 @@
 //! The catalog's SQL: products (searched, sorted, paged; hidden ones only for admins) and
 //! categories.
 
+use crate::store::{NewProduct, ProductChanges, ProductFilter};
 use api_types::catalog::{Category, Product, ProductSort};
 use shop_common::paging::Paging;
 use sqlx::{Row, SqliteExecutor, SqlitePool};
@@ -54,17 +55,6 @@ fn like_pattern(q: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
-}
-
-/// What a catalog search asks for.
-pub(crate) struct ProductFilter<'a> {
-    /// Also hidden products (admins).
-    pub(crate) include_hidden: bool,
-    /// Only this category.
-    pub(crate) category: Option<&'a str>,
-    /// Text searched in names and descriptions (its wildcards are taken literally).
-    pub(crate) text: Option<&'a str>,
-    pub(crate) sort: ProductSort,
 }
 
 /// One page of the products `filter` selects, and how many it selects in all.
@@ -131,20 +121,10 @@ pub(crate) async fn category_exists(db: &SqlitePool, id: &str) -> Result<bool, s
     Ok(found.is_some())
 }
 
-/// A validated new product.
-pub(crate) struct NewProductRow<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) description: &'a str,
-    pub(crate) price_cents: i64,
-    pub(crate) category: &'a str,
-    pub(crate) stock: i64,
-    pub(crate) image_url: &'a str,
-}
-
 /// Inserts `product` (visible); returns its id.
 pub(crate) async fn insert_product(
     db: &SqlitePool,
-    product: &NewProductRow<'_>,
+    product: &NewProduct<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO products (name, description, price_cents, category_id, stock, image_url)
@@ -158,15 +138,6 @@ pub(crate) async fn insert_product(
     .bind(product.image_url)
     .fetch_one(db)
     .await
-}
-
-/// Validated changes to a product; `None` keeps a field.
-pub(crate) struct ProductChanges<'a> {
-    pub(crate) name: Option<&'a str>,
-    pub(crate) description: Option<&'a str>,
-    pub(crate) price_cents: Option<i64>,
-    pub(crate) stock: Option<i64>,
-    pub(crate) active: Option<bool>,
 }
 
 /// Applies `changes` to product `id`; `false` when there is no such product.

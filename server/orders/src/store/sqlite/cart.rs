@@ -1,11 +1,9 @@
 //! The carts' SQL: one cart per user, priced from the catalog at read time.
 
+use crate::store::CURRENCY;
 use api_types::orders::{Cart, CartItem};
 use sqlx::{Row, SqliteExecutor, SqlitePool};
 use time::format_description::well_known::Rfc3339;
-
-/// The currency of every price in the demo catalog.
-pub(crate) const CURRENCY: &str = "EUR";
 
 /// The user's cart lines (products hidden from the catalog drop out).
 pub(crate) async fn load_cart(

@@ -1,17 +1,11 @@
 //! The orders' SQL: an order with its lines and timeline, pages of orders, the idempotency
 //! key lookup, status moves (recorded with their timeline) and restocking.
 
+use crate::store::OrderHeader;
 use api_types::orders::{Order, OrderEvent, OrderItem, OrderStatus};
 use shop_common::paging::Paging;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use time::format_description::well_known::Rfc3339;
-
-/// An order's stored header: what a repeated checkout compares against.
-pub(crate) struct OrderHeader {
-    pub id: i64,
-    pub status: OrderStatus,
-    pub request_hash: String,
-}
 
 /// The user's order with this idempotency key, if any.
 pub(crate) async fn find_by_key(
@@ -46,14 +40,6 @@ pub(crate) async fn load_order(
     id: i64,
 ) -> Result<Option<Order>, sqlx::Error> {
     Ok(load_orders(db, &[id]).await?.pop())
-}
-
-/// The total of order `id`, in cents.
-pub(crate) async fn total_of(conn: &mut SqliteConnection, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT total_cents FROM orders WHERE id = ?")
-        .bind(id)
-        .fetch_one(conn)
-        .await
 }
 
 /// One page of orders, newest first: all of them or one user's, of one status or any; and how
@@ -258,7 +244,7 @@ mod tests {
         let db = sqlx::SqlitePool::connect("sqlite::memory:")
             .await
             .expect("a database");
-        crate::MIGRATOR.run(&db).await.expect("migrations");
+        super::super::MIGRATOR.run(&db).await.expect("migrations");
         for (by_user, by_status, indexes) in [
             (true, false, &["orders_user"][..]),
             (true, true, &["orders_user", "orders_status"][..]),

@@ -4,27 +4,30 @@
 //! order the provider never answered for is abandoned, and so are pending orders a crash left.
 //! No transaction is open while the provider is called.
 
-use crate::checkout::request_hash;
+use super::cart::clear_cart;
+use super::orders;
 use crate::error::OrdersError;
 use crate::lifecycle;
 use crate::payment::PaymentOutcome;
-use crate::store::cart::{clear_cart, CURRENCY};
-use crate::store::orders;
+use crate::store::{Reservation, Reserved, CURRENCY};
 use api_types::orders::OrderStatus;
-use api_types::validate::Quantity;
-use sqlx::{Row, SqliteConnection};
-use std::collections::BTreeMap;
+use shop_common::store::{is_unique_violation, StoreError};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 use time::format_description::well_known::Rfc3339;
 
 /// Transaction 1: the `pending` order, its lines at catalog prices, and the stock taken.
 pub(crate) async fn reserve(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    key: &str,
-    hash: &str,
-    lines: &BTreeMap<i64, Quantity>,
-) -> Result<i64, OrdersError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    db: &SqlitePool,
+    reservation: &Reservation<'_>,
+) -> Result<Reserved, OrdersError> {
+    let Reservation {
+        user_id,
+        key,
+        request_hash: hash,
+        lines,
+        from_cart,
+    } = *reservation;
+    let mut tx = db.begin().await?;
     let now = time::OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default();
@@ -41,13 +44,13 @@ pub(crate) async fn reserve(
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => OrdersError::IdempotencyKeyInUse,
-        other => other.into(),
+        e if is_unique_violation(&e) => OrdersError::IdempotencyKeyInUse,
+        other => StoreError::from(other).into(),
     })?;
     // One checkout of a cart at a time, whatever its key: any number of submissions of one cart
     // (three clicks, two tabs, a reload) make one order. (A cart checkout's request hash is
     // that of the cart; the write lock is held, so two cannot both pass.)
-    if hash == request_hash(None) {
+    if from_cart {
         let paying: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM orders
              WHERE user_id = ? AND status = 'pending' AND request_hash = ? AND id != ?",
@@ -109,18 +112,21 @@ pub(crate) async fn reserve(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(order_id)
+    Ok(Reserved {
+        order_id,
+        total_cents: total,
+    })
 }
 
 /// Transaction 2: the payment's outcome.
 pub(crate) async fn settle(
-    conn: &mut SqliteConnection,
+    db: &SqlitePool,
     user_id: i64,
     order_id: i64,
     outcome: PaymentOutcome,
     from_cart: bool,
-) -> Result<(), OrdersError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
     let status = match outcome {
         PaymentOutcome::Approved => OrderStatus::Paid,
         PaymentOutcome::Declined => OrderStatus::PaymentFailed,
@@ -135,19 +141,16 @@ pub(crate) async fn settle(
     Ok(())
 }
 
-/// Abandons `pending` orders older than `older_than`: their stock comes back and their
-/// idempotency keys can be used again. A running checkout settles its order within the
-/// payment timeout, so an older pending order was left by a crash (`kill -9` between taking
-/// the stock and recording the payment's outcome), and nothing was charged for it: only a
-/// running checkout calls the provider. Safe with several orders processes on one database.
-/// Returns how many were abandoned.
-///
-/// # Errors
-/// A database error.
-pub(crate) async fn recover_pending(
-    db: &sqlx::SqlitePool,
+/// The ids of `pending` orders created before `older_than` ago, abandoned (see
+/// [`crate::store::OrderStore::abandon_stale`]). A running checkout settles its order within
+/// the payment timeout, so an older pending order was left by a crash (`kill -9` between
+/// taking the stock and recording the payment's outcome), and nothing was charged for it:
+/// only a running checkout calls the provider. Safe with several orders processes on one
+/// database: each order is abandoned once, by whichever deletes it.
+pub(crate) async fn abandon_stale(
+    db: &SqlitePool,
     older_than: std::time::Duration,
-) -> Result<usize, OrdersError> {
+) -> Result<Vec<i64>, sqlx::Error> {
     let cutoff = time::OffsetDateTime::now_utc() - older_than;
     let pending: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, created_at FROM orders WHERE status = 'pending'")
@@ -157,26 +160,37 @@ pub(crate) async fn recover_pending(
         time::OffsetDateTime::parse(created, &Rfc3339).map_or(true, |t| t < cutoff)
     });
     let mut conn = db.acquire().await?;
-    let mut count = 0;
+    let mut abandoned = Vec::new();
     for (id, _) in stale {
-        abandon(&mut conn, id).await?;
-        count += 1;
-        tracing::warn!(
-            order_id = id,
-            "stale pending order abandoned; stock restored"
-        );
+        if abandon(&mut conn, id).await? {
+            abandoned.push(id);
+        }
     }
-    Ok(count)
+    Ok(abandoned)
 }
 
-/// The provider never answered: the order goes, its stock comes back.
-pub(crate) async fn abandon(conn: &mut SqliteConnection, order_id: i64) -> Result<(), OrdersError> {
+/// The provider never answered: the `pending` order goes, its stock comes back; `false` when
+/// it was not pending (any more).
+pub(crate) async fn abandon(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+) -> Result<bool, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    // The first statement writes, so the transaction holds SQLite's write lock: the order
+    // cannot be settled or abandoned by another process in between.
+    let still_pending =
+        sqlx::query("UPDATE orders SET status = status WHERE id = ? AND status = 'pending'")
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+    if still_pending.rows_affected() == 0 {
+        return Ok(false);
+    }
     orders::restock(&mut tx, order_id).await?;
     sqlx::query("DELETE FROM orders WHERE id = ?")
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }

@@ -1,6 +1,7 @@
 //! Sessions and their refresh tokens (stored as SHA-256 hashes), and the feed of ended
 //! sessions.
 
+use crate::store::SessionRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 /// A stored refresh token, found by its hash.
@@ -161,14 +162,6 @@ pub(crate) async fn session_is_live(db: &SqlitePool, id: &str) -> Result<bool, s
             .fetch_one(db)
             .await?;
     Ok(n > 0)
-}
-
-/// A live session of a user.
-pub(crate) struct SessionRow {
-    pub id: String,
-    pub created_at: String,
-    pub last_used_at: String,
-    pub user_agent: Option<String>,
 }
 
 /// The user's live sessions, most recently used first.

@@ -1,14 +1,8 @@
 //! Users: accounts, password hashes, roles, and the admin count.
 
+use crate::store::Credentials;
 use api_types::auth::{Role, User};
 use sqlx::{Row, SqliteConnection, SqlitePool};
-
-/// A user row with its password hash, for login.
-pub(crate) struct Credentials {
-    pub user: User,
-    pub password_hash: String,
-    pub disabled: bool,
-}
 
 fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
     let role: String = row.try_get("role")?;
