@@ -9,15 +9,18 @@ use tempfile::TempDir;
 use test_support::{poll, TestApp};
 
 /// Starts the shop binary on free ports; returns the process and a client for it.
-fn start(data_dir: &Arc<TempDir>) -> (Child, TestApp) {
-    start_with(data_dir, &[])
+async fn start(data_dir: &Arc<TempDir>) -> (Child, TestApp) {
+    start_with(data_dir, &[]).await
 }
 
-/// [`start`] with extra environment variables. The process reports its ports in the address
+/// [`start`] with extra environment variables (and, on PostgreSQL runs, the database URLs of
+/// `dir`). The process reports its ports in the address
 /// file (`SHOP_ADDRESS_FILE`), which this waits for (at most 60 s, failing early if the
 /// process exits).
-fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp) {
+async fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp) {
     let data_dir = dir.path();
+    // On PostgreSQL runs, the databases of this directory (the same on a restart).
+    let databases = test_support::test_database_env(data_dir).await;
     let address_file = data_dir.join("addresses.json");
     let _ = std::fs::remove_file(&address_file);
     let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
@@ -34,6 +37,7 @@ fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp) {
         .env("SHOP_ADMIN_ADDR", "127.0.0.1:0")
         .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
         .env("SHOP_PAYMENT_LATENCY_MS", "0")
+        .envs(databases)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -68,7 +72,7 @@ async fn first_order(app: &TestApp, token: &str) -> Value {
 #[tokio::test]
 async fn acknowledged_data_survives_kill_9() {
     let dir = Arc::new(TempDir::new().unwrap());
-    let (mut first, app) = start(&dir);
+    let (mut first, app) = start(&dir).await;
     let token = app.signed_up("zoe").await.access_token;
     let stock_before = app.stock_of(4).await;
     let order = app.buy(&token, "before-the-crash", 4, 2).await;
@@ -78,7 +82,7 @@ async fn acknowledged_data_survives_kill_9() {
     first.kill().unwrap(); // SIGKILL
     first.wait().unwrap();
 
-    let (mut second, app) = start(&dir);
+    let (mut second, app) = start(&dir).await;
     let tokens: Value = app
         .login("zoe", "a good password")
         .await
@@ -104,7 +108,8 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
             ("SHOP_PAYMENT_LATENCY_MS", "60000"),
             ("SHOP_PAYMENT_TIMEOUT_MS", "120000"),
         ],
-    );
+    )
+    .await;
     let token = app.signed_up("yann").await.access_token;
     let before = app.stock_of(5).await;
     let items = json!({"items": [{"product_id": 5, "quantity": 3}]});
@@ -127,7 +132,7 @@ async fn a_checkout_killed_while_paying_leaves_no_stock_taken_after_restart() {
         "the client saw the connection drop"
     );
 
-    let (mut second, app) = start(&dir);
+    let (mut second, app) = start(&dir).await;
     // The sweep abandons it once it is older than the payment timeout plus 5 s (at most 10 s).
     poll(|| async { (app.stock_of(5).await == before).then_some(()) }).await;
     let tokens: Value = app
@@ -155,7 +160,8 @@ async fn sigterm_turns_readiness_to_503_then_finishes_in_flight_requests_and_exi
             ("SHOP_SHUTDOWN_DELAY_SECS", "1"),
             ("SHOP_PAYMENT_LATENCY_MS", "2000"),
         ],
-    );
+    )
+    .await;
     let token = app.signed_up("tess").await.access_token;
     assert_eq!(app.get("/health/ready").await.status(), 200);
 
@@ -273,7 +279,7 @@ async fn a_sqlite_url_puts_each_database_where_it_says() {
         ("SHOP_AUTH_DATABASE_URL", auth_url.as_str()),
         ("SHOP_ORDERS_DATABASE_URL", orders_url.as_str()),
     ];
-    let (mut first, app) = start_with(&dir, &env);
+    let (mut first, app) = start_with(&dir, &env).await;
     let token = app.signed_up("yann").await.access_token;
     let order = app.buy(&token, "kept-elsewhere", 4, 1).await;
     first.kill().unwrap();
@@ -282,7 +288,7 @@ async fn a_sqlite_url_puts_each_database_where_it_says() {
     assert!(!dir.path().join("auth.db").exists() && !dir.path().join("orders.db").exists());
 
     // Started again on the same URLs, the shop finds what it kept there.
-    let (mut second, app) = start_with(&dir, &env);
+    let (mut second, app) = start_with(&dir, &env).await;
     let tokens: Value = app
         .login("yann", "a good password")
         .await
@@ -293,4 +299,21 @@ async fn a_sqlite_url_puts_each_database_where_it_says() {
     assert_eq!(first_order(&app, token).await["id"], order["id"]);
     second.kill().unwrap();
     second.wait().unwrap();
+}
+
+#[tokio::test]
+async fn on_postgresql_a_wrong_password_stops_the_start_with_one_line() {
+    if !test_support::postgres::enabled() {
+        return; // Only a PostgreSQL run has a server to refuse the password.
+    }
+    let dir = TempDir::new().unwrap();
+    let url = test_support::postgres::database_url(dir.path(), "orders").await;
+    let (credentials, server) = url.rsplit_once('@').unwrap();
+    let user = credentials.rsplit_once(':').unwrap().0;
+    let wrong = format!("{user}:not-the-password@{server}");
+    let (status, stderr) = run_until_exit(&dir, &[("SHOP_ORDERS_DATABASE_URL", &wrong)]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("password authentication failed"), "{stderr}");
+    assert!(!stderr.contains("not-the-password"), "{stderr}");
 }

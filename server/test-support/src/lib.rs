@@ -1,7 +1,11 @@
 //! What the shop's tests share: starting real servers on port 0 with a fresh data directory
 //! (a service alone, or the whole shop through the launcher), a typed HTTP client per test
-//! ([`TestApp`]), and bounded waits on observable state ([`poll`], [`wait_for_event`]).
+//! ([`TestApp`]), and bounded waits on observable state ([`poll`], [`wait_for_event`]). With
+//! `SHOP_TEST_DATABASE=postgres` every service they start keeps its data on a real PostgreSQL
+//! server instead ([`postgres`]).
 #![allow(missing_docs)]
+
+pub mod postgres;
 
 use api_types::auth::{Role, TokenResponse};
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
@@ -79,6 +83,43 @@ async fn serve_jwks(key: &SigningKey, shutdown: &CancellationToken) -> String {
     url
 }
 
+/// Points the services of `auth` and `orders` (those given, whose database URL is unset) at
+/// this run's engine: nothing for SQLite (their files in `dir`), the databases of `dir` on the
+/// test server for PostgreSQL ([`postgres::database_url`]).
+pub async fn with_test_databases(
+    dir: &std::path::Path,
+    auth: Option<&mut AuthSettings>,
+    orders: Option<&mut OrdersSettings>,
+) {
+    if !postgres::enabled() {
+        return;
+    }
+    if let Some(auth) = auth.filter(|a| a.auth_database_url.is_none()) {
+        auth.auth_database_url = Some(postgres::database_url(dir, "auth").await);
+    }
+    if let Some(orders) = orders.filter(|o| o.orders_database_url.is_none()) {
+        orders.orders_database_url = Some(postgres::database_url(dir, "orders").await);
+    }
+}
+
+/// The environment variables that point a shop process in `dir` at this run's engine (none for
+/// SQLite).
+pub async fn test_database_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    if !postgres::enabled() {
+        return Vec::new();
+    }
+    vec![
+        (
+            "SHOP_AUTH_DATABASE_URL",
+            postgres::database_url(dir, "auth").await,
+        ),
+        (
+            "SHOP_ORDERS_DATABASE_URL",
+            postgres::database_url(dir, "orders").await,
+        ),
+    ]
+}
+
 async fn listener() -> tokio::net::TcpListener {
     tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
 }
@@ -91,6 +132,8 @@ pub async fn spawn_auth() -> TestApp {
 /// The auth service alone on the data directory `dir`.
 pub async fn spawn_auth_in(dir: Arc<TempDir>, settings: AuthSettings) -> TestApp {
     let shared = SharedSettings::dev(dir.path());
+    let mut settings = settings;
+    with_test_databases(dir.path(), Some(&mut settings), None).await;
     let app = shop_auth::app(&shared, &settings).await.unwrap();
     serve(app, dir, CancellationToken::new()).await
 }
@@ -111,6 +154,7 @@ pub async fn spawn_orders_with(settings: OrdersSettings) -> TestApp {
     let shutdown = CancellationToken::new();
     let signer = dev_signer(dir.path());
     let mut settings = settings;
+    with_test_databases(dir.path(), None, Some(&mut settings)).await;
     if settings.jwks_urls.is_empty() {
         settings.jwks_urls = vec![serve_jwks(&signer, &shutdown).await];
     }
@@ -143,6 +187,7 @@ pub async fn spawn_stack(tweak: impl FnOnce(&mut shop::Config)) -> TestApp {
     let dir = Arc::new(TempDir::new().unwrap());
     let mut config = shop::Config::for_tests(dir.path());
     tweak(&mut config);
+    with_test_databases(dir.path(), Some(&mut config.auth), Some(&mut config.orders)).await;
     let site = leptos::prelude::LeptosOptions::builder()
         .output_name("shop")
         .site_root(dir.path().join("site").to_string_lossy().to_string())

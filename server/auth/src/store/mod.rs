@@ -1,12 +1,14 @@
 //! The auth service's store boundary: what it keeps, by aggregate ([`UserStore`],
 //! [`SessionStore`] with the refresh tokens of each session, [`ThrottleStore`] for the sign-in
-//! back-off), and one implementation per database engine ([`sqlite`]). Handlers and the domain
+//! back-off), and one implementation per database engine ([`sqlite`], the embedded default, and
+//! [`postgres`], for replicas). Handlers and the domain
 //! call these traits and never see SQL, a connection or a transaction: each method that must
 //! be atomic is one method (a rotation, a change that must keep an admin), and the engine
 //! decides how to make it so.
 //!
 //! Times are Unix seconds (`i64`) unless a field says RFC 3339 text.
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use api_types::auth::{Role, User};
@@ -33,10 +35,9 @@ pub(crate) async fn open(
         DatabaseUrl::Sqlite(file) => Ok(Arc::new(
             sqlite::SqliteStore::open(file, max_connections).await?,
         )),
-        DatabaseUrl::Postgres(_) => anyhow::bail!(
-            "{}: PostgreSQL is not supported by this build yet",
-            database.display()
-        ),
+        DatabaseUrl::Postgres(url) => Ok(Arc::new(
+            postgres::PostgresStore::open(url, max_connections).await?,
+        )),
     }
 }
 

@@ -5,6 +5,7 @@
 //! settling a payment, a status move with its restock) is one method, and the engine decides
 //! how to make it so.
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::error::OrdersError;
@@ -42,10 +43,9 @@ pub(crate) async fn open(
         DatabaseUrl::Sqlite(file) => Ok(Arc::new(
             sqlite::SqliteStore::open(file, max_connections).await?,
         )),
-        DatabaseUrl::Postgres(_) => anyhow::bail!(
-            "{}: PostgreSQL is not supported by this build yet",
-            database.display()
-        ),
+        DatabaseUrl::Postgres(url) => Ok(Arc::new(
+            postgres::PostgresStore::open(url, max_connections).await?,
+        )),
     }
 }
 
@@ -54,6 +54,36 @@ pub(crate) fn ready_check(store: Arc<dyn OrdersStore>) -> shop_common::health::R
     Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await })
+    })
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, with the text's own wildcards escaped.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Counts a status an order reached (`order_status_changes_total{status}`); every engine calls
+/// it where it records one.
+pub(crate) fn count_status_change(status: OrderStatus) {
+    metrics::counter!("order_status_changes_total", "status" => status.as_str()).increment(1);
+}
+
+/// The ids of the `pending` orders (id, RFC 3339 creation time) created more than
+/// `older_than` ago; one whose time cannot be read counts as stale.
+pub(crate) fn stale(
+    pending: Vec<(i64, String)>,
+    older_than: std::time::Duration,
+) -> impl Iterator<Item = i64> {
+    use time::format_description::well_known::Rfc3339;
+    let cutoff = time::OffsetDateTime::now_utc() - older_than;
+    pending.into_iter().filter_map(move |(id, created)| {
+        time::OffsetDateTime::parse(&created, &Rfc3339)
+            .map_or(true, |t| t < cutoff)
+            .then_some(id)
     })
 }
 
@@ -206,4 +236,27 @@ pub(crate) trait OrderStore: Send + Sync {
         to: OrderStatus,
         actor: Actor,
     ) -> Result<(OrderStatus, Order), OrdersError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_cannot_inject_wildcards() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn only_pending_orders_older_than_the_threshold_are_stale() {
+        let now = time::OffsetDateTime::now_utc();
+        let at = |secs_ago: i64| {
+            (now - time::Duration::seconds(secs_ago))
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap()
+        };
+        let pending = vec![(1, at(100)), (2, at(5)), (3, "garbled".to_owned())];
+        let stale: Vec<i64> = stale(pending, std::time::Duration::from_secs(60)).collect();
+        assert_eq!(stale, [1, 3]);
+    }
 }

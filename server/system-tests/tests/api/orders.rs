@@ -630,3 +630,60 @@ async fn a_page_of_orders_shows_each_order_as_it_is_alone() {
         items[0]
     );
 }
+
+#[tokio::test]
+async fn sixty_four_buyers_of_ten_in_stock_make_exactly_ten_orders() {
+    let app = spawn_orders(1.0).await;
+    let new = json!({"name": "Ten only", "description": "A short run.", "price_cents": 500,
+                     "category": "coffee", "stock": 10});
+    let created = app
+        .send_json(Method::POST, &app.admin_token(), "/api/products", &new)
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let product = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let results = join_all((1..=64).map(|user| {
+        let token = app.token_for(1000 + user);
+        let app = &app;
+        async move {
+            let body = json!({"items": [{"product_id": product, "quantity": 1}]});
+            app.checkout(&token, "one-of-ten", Some(body))
+                .await
+                .status()
+        }
+    }))
+    .await;
+    let paid = results
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = results
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((paid, refused), (10, 54), "{results:?}");
+    assert_eq!(app.stock_of(product).await, 0);
+}
+
+#[tokio::test]
+async fn two_cancellations_at_once_restock_once() {
+    let app = spawn_orders(1.0).await;
+    let token = app.token_for(77);
+    let before = app.stock_of(5).await;
+    let order = app.buy(&token, "cancel-twice", 5, 3).await;
+    assert_eq!(app.stock_of(5).await, before - 3);
+    let path = format!("/api/orders/{}/cancel", order["id"]);
+    let statuses = join_all((0..8).map(|_| {
+        let request = app.request(Method::POST, &path).bearer_auth(&token);
+        async move { request.send().await.unwrap().status() }
+    }))
+    .await;
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((ok, refused), (1, 7), "{statuses:?}");
+    assert_eq!(app.stock_of(5).await, before);
+}

@@ -33,11 +33,12 @@ impl Upstream {
                 .build()
                 .unwrap();
             rt.spawn(async move {
-                let settings = OrdersSettings {
+                let mut settings = OrdersSettings {
                     payment_success_rate: 1.0,
                     jwks_urls,
                     ..OrdersSettings::for_tests()
                 };
+                test_support::with_test_databases(&dir, None, Some(&mut settings)).await;
                 let app = shop_orders::app(&SharedSettings::dev(&dir), &settings)
                     .await
                     .unwrap();

@@ -331,7 +331,8 @@ struct Auth {
 }
 
 impl Auth {
-    async fn start(dir: &Path, settings: shop_auth::AuthSettings) -> Self {
+    async fn start(dir: &Path, mut settings: shop_auth::AuthSettings) -> Self {
+        test_support::with_test_databases(dir, Some(&mut settings), None).await;
         let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
             .await
             .unwrap();
@@ -359,7 +360,8 @@ impl Auth {
     }
 
     /// Replaces the running instance with a new one on the same data directory and address.
-    async fn restart(&self, dir: &Path, settings: shop_auth::AuthSettings) {
+    async fn restart(&self, dir: &Path, mut settings: shop_auth::AuthSettings) {
+        test_support::with_test_databases(dir, Some(&mut settings), None).await;
         let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
             .await
             .unwrap();

@@ -48,22 +48,13 @@ fn order_by(sort: ProductSort) -> &'static str {
     }
 }
 
-/// `%text%` for `LIKE … ESCAPE '\'`, with the text's own wildcards escaped.
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// One page of the products `filter` selects, and how many it selects in all.
 pub(crate) async fn search_products(
     db: &SqlitePool,
     filter: &ProductFilter<'_>,
     paging: &Paging,
 ) -> Result<(Vec<Product>, u64), sqlx::Error> {
-    let pattern = filter.text.map(like_pattern);
+    let pattern = filter.text.map(crate::store::like_pattern);
     let condition = "(active = 1 OR ?1) AND (?2 IS NULL OR category_id = ?2)
          AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\' OR description LIKE ?3 ESCAPE '\\')";
     let total: i64 =
@@ -170,14 +161,4 @@ pub(crate) async fn hide_product(db: &SqlitePool, id: i64) -> Result<bool, sqlx:
         .execute(db)
         .await?;
     Ok(done.rows_affected() > 0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_text_cannot_inject_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

@@ -151,17 +151,13 @@ pub(crate) async fn abandon_stale(
     db: &SqlitePool,
     older_than: std::time::Duration,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let cutoff = time::OffsetDateTime::now_utc() - older_than;
     let pending: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, created_at FROM orders WHERE status = 'pending'")
             .fetch_all(db)
             .await?;
-    let stale = pending.into_iter().filter(|(_, created)| {
-        time::OffsetDateTime::parse(created, &Rfc3339).map_or(true, |t| t < cutoff)
-    });
     let mut conn = db.acquire().await?;
     let mut abandoned = Vec::new();
-    for (id, _) in stale {
+    for id in crate::store::stale(pending, older_than) {
         if abandon(&mut conn, id).await? {
             abandoned.push(id);
         }

@@ -201,7 +201,7 @@ pub(crate) async fn record(
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
-    metrics::counter!("order_status_changes_total", "status" => status.as_str()).increment(1);
+    crate::store::count_status_change(status);
     sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES (?, ?, ?)")
         .bind(order_id)
         .bind(status.as_str())

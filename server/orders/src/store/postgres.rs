@@ -1,0 +1,668 @@
+//! The orders store on PostgreSQL (for several orders replicas on one database), migrations in
+//! `migrations/postgres` (which also seed the demo catalog).
+//!
+//! Concurrency, at PostgreSQL's default READ COMMITTED isolation:
+//! - No oversell: the stock is taken by `UPDATE products SET stock = stock - q WHERE id = p AND
+//!   stock >= q`. A concurrent buyer waits for the row lock and the condition is checked again
+//!   on the committed row, so the stock never goes below zero. Lines are taken in product id
+//!   order, so two orders of the same products cannot deadlock.
+//! - One order per idempotency key: `UNIQUE (user_id, idempotency_key)`; the second insert
+//!   waits for the first transaction and then fails as a unique violation.
+//! - One checkout of a cart at a time: a cart checkout takes a transaction-scoped advisory lock
+//!   on its user before it looks for a pending one.
+//! - Status moves (and so "cancel restocks once"): `SELECT status … FOR UPDATE` locks the order
+//!   row; a second move waits and then reads the status the first committed.
+//! - Abandoning a pending order locks it the same way and only if it is still `pending`, so a
+//!   sweep on another replica never abandons an order that was settled meanwhile.
+
+use crate::error::OrdersError;
+use crate::lifecycle::{self, Actor};
+use crate::payment::PaymentOutcome;
+use crate::store::{
+    CartStore, CatalogStore, NewProduct, OrderHeader, OrderStore, OrdersStore, ProductChanges,
+    ProductFilter, Reservation, Reserved, CURRENCY,
+};
+use api_types::catalog::{Category, Product, ProductSort};
+use api_types::orders::{Cart, CartItem, Order, OrderEvent, OrderItem, OrderStatus};
+use async_trait::async_trait;
+use shop_common::paging::Paging;
+use shop_common::store::{is_unique_violation, StoreError, StoreResult};
+use shop_common::ApiError;
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use sqlx::Row;
+use std::collections::HashMap;
+use time::format_description::well_known::Rfc3339;
+
+/// The migrations of the PostgreSQL store.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+const PRODUCT_COLUMNS: &str =
+    "id, name, description, price_cents, currency, category_id, stock, image_url, active";
+
+/// The orders store on a PostgreSQL database.
+#[derive(Clone)]
+pub(crate) struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` with at most `max_connections` and runs the migrations.
+    ///
+    /// # Errors
+    /// A server that cannot be reached or refuses the credentials, or a migration that fails.
+    pub(crate) async fn open(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        let pool = shop_common::db::open_postgres(url, &MIGRATOR, max_connections).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn now_text() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+fn product_from_row(row: &PgRow) -> Result<Product, sqlx::Error> {
+    Ok(Product {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        price_cents: row.try_get("price_cents")?,
+        currency: row.try_get("currency")?,
+        category: row.try_get("category_id")?,
+        stock: row.try_get("stock")?,
+        image_url: row.try_get("image_url")?,
+        active: row.try_get("active")?,
+    })
+}
+
+fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
+    OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
+}
+
+fn order_by(sort: ProductSort) -> &'static str {
+    match sort {
+        ProductSort::Featured => "id",
+        ProductSort::NameAsc => "lower(name), id",
+        ProductSort::NameDesc => "lower(name) DESC, id",
+        ProductSort::PriceAsc => "price_cents, id",
+        ProductSort::PriceDesc => "price_cents DESC, id",
+    }
+}
+
+/// The orders `ids`, in that order, with their lines and timelines: three queries whatever
+/// their number.
+async fn load_orders(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Order>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let headers = sqlx::query(
+        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders
+         WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut items: HashMap<i64, Vec<OrderItem>> = HashMap::new();
+    let item_rows = sqlx::query(
+        "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
+         FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, product_id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in item_rows {
+        items
+            .entry(r.try_get("order_id")?)
+            .or_default()
+            .push(OrderItem {
+                product_id: r.try_get("product_id")?,
+                name: r.try_get("name")?,
+                unit_price_cents: r.try_get("unit_price_cents")?,
+                quantity: r.try_get("quantity")?,
+                line_total_cents: r.try_get("line_total_cents")?,
+            });
+    }
+    let mut timelines: HashMap<i64, Vec<OrderEvent>> = HashMap::new();
+    let event_rows = sqlx::query(
+        "SELECT order_id, status, at FROM order_events WHERE order_id = ANY($1) ORDER BY id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in event_rows {
+        timelines
+            .entry(r.try_get("order_id")?)
+            .or_default()
+            .push(OrderEvent {
+                status: parse_status(&r.try_get::<String, _>("status")?)?,
+                at: r.try_get("at")?,
+            });
+    }
+    let mut by_id = HashMap::new();
+    for row in &headers {
+        let id: i64 = row.try_get("id")?;
+        by_id.insert(
+            id,
+            Order {
+                id,
+                user_id: row.try_get("user_id")?,
+                status: parse_status(&row.try_get::<String, _>("status")?)?,
+                items: items.remove(&id).unwrap_or_default(),
+                total_cents: row.try_get("total_cents")?,
+                currency: row.try_get("currency")?,
+                created_at: row.try_get("created_at")?,
+                timeline: timelines.remove(&id).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Records that order `order_id` reached `status` now (and its timeline entry).
+async fn record(
+    conn: &mut PgConnection,
+    order_id: i64,
+    status: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    crate::store::count_status_change(status);
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+        .bind(order_id)
+        .bind(status.as_str())
+        .bind(now_text())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Puts the stock of every line of order `order_id` back.
+async fn restock(conn: &mut PgConnection, order_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE products p SET stock = p.stock + i.quantity
+         FROM order_items i WHERE i.order_id = $1 AND i.product_id = p.id",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Abandons order `order_id` if it is still `pending`: the stock back, the order gone.
+async fn abandon(pool: &PgPool, order_id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let pending: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM orders WHERE id = $1 AND status = 'pending' FOR UPDATE")
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if pending.is_none() {
+        return Ok(false);
+    }
+    restock(&mut tx, order_id).await?;
+    sqlx::query("DELETE FROM orders WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[async_trait]
+impl OrdersStore for PostgresStore {
+    async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+#[async_trait]
+impl CatalogStore for PostgresStore {
+    async fn product(&self, id: i64, include_hidden: bool) -> StoreResult<Option<Product>> {
+        let row = sqlx::query(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1 AND (active OR $2)"
+        ))
+        .bind(id)
+        .bind(include_hidden)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(product_from_row).transpose()?)
+    }
+
+    async fn search_products(
+        &self,
+        filter: &ProductFilter<'_>,
+        paging: &Paging,
+    ) -> StoreResult<(Vec<Product>, u64)> {
+        let pattern = filter.text.map(crate::store::like_pattern);
+        let condition = "(active OR $1) AND ($2::text IS NULL OR category_id = $2)
+             AND ($3::text IS NULL OR name ILIKE $3 ESCAPE '\\' OR description ILIKE $3 ESCAPE '\\')";
+        let total: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM products WHERE {condition}"))
+                .bind(filter.include_hidden)
+                .bind(filter.category)
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await?;
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE {condition} ORDER BY {} LIMIT $4 OFFSET $5",
+            order_by(filter.sort)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(filter.include_hidden)
+            .bind(filter.category)
+            .bind(&pattern)
+            .bind(paging.limit())
+            .bind(paging.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(product_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok((items, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.name, COUNT(p.id) AS product_count
+             FROM categories c LEFT JOIN products p ON p.category_id = c.id AND p.active
+             GROUP BY c.id, c.name ORDER BY c.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let categories = rows
+            .iter()
+            .map(|r| {
+                Ok(Category {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    product_count: u64::try_from(r.try_get::<i64, _>("product_count")?)
+                        .unwrap_or(0),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(categories)
+    }
+
+    async fn category_exists(&self, id: &str) -> StoreResult<bool> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE id = $1)")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn insert_product(&self, p: &NewProduct<'_>) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO products (name, description, price_cents, category_id, stock, image_url)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(p.name)
+        .bind(p.description)
+        .bind(p.price_cents)
+        .bind(p.category)
+        .bind(p.stock)
+        .bind(p.image_url)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn update_product(&self, id: i64, c: &ProductChanges<'_>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE products SET name = COALESCE($1, name), description = COALESCE($2, description),
+                 price_cents = COALESCE($3, price_cents), stock = COALESCE($4, stock),
+                 active = COALESCE($5, active)
+             WHERE id = $6",
+        )
+        .bind(c.name)
+        .bind(c.description)
+        .bind(c.price_cents)
+        .bind(c.stock)
+        .bind(c.active)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn hide_product(&self, id: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE products SET active = FALSE WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+async fn load_cart(conn: &mut PgConnection, user_id: i64) -> Result<Cart, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.product_id, p.name, p.price_cents, c.quantity
+         FROM cart_items c JOIN products p ON p.id = c.product_id AND p.active
+         WHERE c.user_id = $1 ORDER BY c.added_at, c.product_id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    let items: Vec<CartItem> = rows
+        .iter()
+        .map(|r| {
+            let unit: i64 = r.try_get("price_cents")?;
+            let quantity: i64 = r.try_get("quantity")?;
+            Ok(CartItem {
+                product_id: r.try_get("product_id")?,
+                name: r.try_get("name")?,
+                unit_price_cents: unit,
+                quantity,
+                line_total_cents: unit * quantity,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Cart {
+        total_cents: items.iter().map(|i| i.line_total_cents).sum(),
+        items,
+        currency: CURRENCY.to_owned(),
+    })
+}
+
+#[async_trait]
+impl CartStore for PostgresStore {
+    async fn cart(&self, user_id: i64) -> StoreResult<Cart> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(load_cart(&mut conn, user_id).await?)
+    }
+
+    async fn set_cart_item(&self, user_id: i64, product_id: i64, quantity: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO cart_items (user_id, product_id, quantity, added_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity",
+        )
+        .bind(user_id)
+        .bind(product_id)
+        .bind(quantity)
+        .bind(now_text())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_cart_item(&self, user_id: i64, product_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM cart_items WHERE user_id = $1 AND product_id = $2")
+            .bind(user_id)
+            .bind(product_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The count and page queries of [`OrderStore::orders_page`] for the filters given (the
+/// `WHERE` names only those, so the matching index serves it): binds the user id, then the
+/// status (each only when filtered on), then `LIMIT` and `OFFSET`.
+fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
+    let mut conditions = Vec::new();
+    if by_user {
+        conditions.push(format!("user_id = ${}", conditions.len() + 1));
+    }
+    if by_status {
+        conditions.push(format!("status = ${}", conditions.len() + 1));
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let n = conditions.len();
+    (
+        format!("SELECT COUNT(*) FROM orders {filter}"),
+        format!(
+            "SELECT id FROM orders {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+    )
+}
+
+#[async_trait]
+impl OrderStore for PostgresStore {
+    async fn order_by_key(&self, user_id: i64, key: &str) -> StoreResult<Option<OrderHeader>> {
+        let row = sqlx::query(
+            "SELECT id, status, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2",
+        )
+        .bind(user_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let header = row.map(|r| -> Result<OrderHeader, sqlx::Error> {
+            Ok(OrderHeader {
+                id: r.try_get("id")?,
+                status: parse_status(&r.try_get::<String, _>("status")?)?,
+                request_hash: r.try_get("request_hash")?,
+            })
+        });
+        Ok(header.transpose()?)
+    }
+
+    async fn order(&self, id: i64) -> StoreResult<Option<Order>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(load_orders(&mut conn, &[id]).await?.pop())
+    }
+
+    async fn orders_page(
+        &self,
+        user_id: Option<i64>,
+        status: Option<OrderStatus>,
+        paging: &Paging,
+    ) -> StoreResult<(Vec<Order>, u64)> {
+        let status = status.map(OrderStatus::as_str);
+        let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
+        let mut conn = self.pool.acquire().await?;
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        let mut page = sqlx::query_scalar::<_, i64>(&page_sql);
+        if let Some(user_id) = user_id {
+            count = count.bind(user_id);
+            page = page.bind(user_id);
+        }
+        if let Some(status) = status {
+            count = count.bind(status);
+            page = page.bind(status);
+        }
+        let total = count.fetch_one(&mut *conn).await?;
+        let ids = page
+            .bind(paging.limit())
+            .bind(paging.offset())
+            .fetch_all(&mut *conn)
+            .await?;
+        let items = load_orders(&mut conn, &ids).await?;
+        Ok((items, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn reserve(&self, r: &Reservation<'_>) -> Result<Reserved, OrdersError> {
+        let mut tx = self.pool.begin().await?;
+        if r.from_cart {
+            // One checkout of a user's cart at a time (see the module's documentation).
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('shop.orders.cart', $1))")
+                .bind(r.user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let order_id: i64 = sqlx::query_scalar(
+            "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
+             VALUES ($1, 'pending', 0, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(r.user_id)
+        .bind(CURRENCY)
+        .bind(r.key)
+        .bind(r.request_hash)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            e if is_unique_violation(&e) => OrdersError::IdempotencyKeyInUse,
+            other => StoreError::from(other).into(),
+        })?;
+        if r.from_cart {
+            let paying: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM orders
+                 WHERE user_id = $1 AND status = 'pending' AND request_hash = $2 AND id <> $3",
+            )
+            .bind(r.user_id)
+            .bind(r.request_hash)
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if paying > 0 {
+                return Err(OrdersError::CheckoutInProgress);
+            }
+        }
+        record(&mut tx, order_id, OrderStatus::Pending).await?;
+        let mut total: i64 = 0;
+        for (&product_id, quantity) in r.lines {
+            let q = quantity.get();
+            let taken = sqlx::query(
+                "UPDATE products SET stock = stock - $1 WHERE id = $2 AND active AND stock >= $1
+                 RETURNING name, price_cents",
+            )
+            .bind(q)
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = taken else {
+                let stock: Option<i64> =
+                    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1 AND active")
+                        .bind(product_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(match stock {
+                    Some(available) => OrdersError::OutOfStock {
+                        product_id,
+                        available,
+                    },
+                    None => OrdersError::UnknownProduct { product_id },
+                });
+            };
+            let name: String = row.try_get("name")?;
+            let unit: i64 = row.try_get("price_cents")?;
+            total += unit * q;
+            sqlx::query(
+                "INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity, line_total_cents)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(order_id)
+            .bind(product_id)
+            .bind(name)
+            .bind(unit)
+            .bind(q)
+            .bind(unit * q)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE orders SET total_cents = $1 WHERE id = $2")
+            .bind(total)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Reserved {
+            order_id,
+            total_cents: total,
+        })
+    }
+
+    async fn settle(
+        &self,
+        user_id: i64,
+        order_id: i64,
+        outcome: PaymentOutcome,
+        from_cart: bool,
+    ) -> StoreResult<()> {
+        let status = match outcome {
+            PaymentOutcome::Approved => OrderStatus::Paid,
+            PaymentOutcome::Declined => OrderStatus::PaymentFailed,
+        };
+        let mut tx = self.pool.begin().await?;
+        record(&mut tx, order_id, status).await?;
+        if lifecycle::restocks(status) {
+            restock(&mut tx, order_id).await?;
+        } else if from_cart {
+            sqlx::query("DELETE FROM cart_items WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn abandon(&self, order_id: i64) -> StoreResult<()> {
+        abandon(&self.pool, order_id).await?;
+        Ok(())
+    }
+
+    async fn abandon_stale(&self, older_than: std::time::Duration) -> StoreResult<Vec<i64>> {
+        let pending: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, created_at FROM orders WHERE status = 'pending'")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut abandoned = Vec::new();
+        for id in crate::store::stale(pending, older_than) {
+            if abandon(&self.pool, id).await? {
+                abandoned.push(id);
+            }
+        }
+        Ok(abandoned)
+    }
+
+    async fn move_order(
+        &self,
+        id: i64,
+        to: OrderStatus,
+        actor: Actor,
+    ) -> Result<(OrderStatus, Order), OrdersError> {
+        let mut tx = self.pool.begin().await?;
+        let from: Option<String> =
+            sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let from = parse_status(&from.ok_or(ApiError::NotFound("order"))?)?;
+        if !lifecycle::allowed(from, to, actor) {
+            return Err(OrdersError::InvalidTransition { from, to });
+        }
+        record(&mut tx, id, to).await?;
+        if lifecycle::restocks(to) {
+            restock(&mut tx, id).await?;
+        }
+        let order = load_orders(&mut tx, &[id])
+            .await?
+            .pop()
+            .ok_or(ApiError::NotFound("order"))?;
+        tx.commit().await?;
+        Ok((from, order))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_queries;
+
+    #[test]
+    fn page_queries_number_only_the_filters_given() {
+        assert_eq!(
+            page_queries(true, true).1,
+            "SELECT id FROM orders WHERE user_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+        );
+        assert_eq!(
+            page_queries(false, true).0,
+            "SELECT COUNT(*) FROM orders WHERE status = $1"
+        );
+        assert_eq!(
+            page_queries(false, false).1,
+            "SELECT id FROM orders  ORDER BY id DESC LIMIT $1 OFFSET $2"
+        );
+    }
+}
