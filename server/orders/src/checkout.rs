@@ -234,7 +234,6 @@ pub(crate) async fn create_order(
         }
     };
     store.settle(user_id, order_id, outcome, from_cart).await?;
-    let _ = state.events.send(order_id);
     tracing::info!(order_id, total_cents = total, ?outcome, "checkout");
     match outcome {
         PaymentOutcome::Approved => {

@@ -123,7 +123,7 @@ pub(crate) async fn order_events(
         .into());
     };
     // Subscribe before reading, so no change between the two is missed.
-    let changes = BroadcastStream::new(state.events.subscribe());
+    let changes = BroadcastStream::new(state.store.subscribe());
     let current = visible_order(&*state.store, &identity, id).await?;
     let store = state.store.clone();
     let end = stream_ends(
@@ -137,7 +137,9 @@ pub(crate) async fn order_events(
         let store = store.clone();
         async move {
             // A lagging receiver missed some ids: reload to be sure.
-            let relevant = changed.map_or(true, |changed_id| changed_id == id);
+            let relevant = changed.map_or(true, |changed_id| {
+                changed_id == id || changed_id == crate::store::ANY_ORDER
+            });
             if !relevant {
                 return None;
             }

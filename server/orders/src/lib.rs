@@ -133,8 +133,6 @@ pub struct AppState {
     pub(crate) store: Arc<dyn store::OrdersStore>,
     pub(crate) verifier: Arc<Verifier>,
     pub(crate) payments: Arc<PaymentProvider>,
-    /// Ids of orders whose status changed, for the live feeds.
-    pub(crate) events: tokio::sync::broadcast::Sender<i64>,
     /// Open event streams per user, at most [`events::MAX_STREAMS_PER_USER`] each.
     pub(crate) streams: events::StreamCounts,
 }
@@ -230,12 +228,10 @@ pub async fn state(shared: &SharedSettings, settings: &OrdersSettings) -> anyhow
         async move { verifier.prefetch().await }
     });
     let payments = Arc::new(PaymentProvider::new(settings.payment()));
-    let (events, _) = tokio::sync::broadcast::channel(256);
     Ok(AppState {
         store,
         verifier,
         payments,
-        events,
         streams: events::StreamCounts::default(),
     })
 }

@@ -121,7 +121,7 @@ pub(crate) async fn get_order(
 }
 
 /// Moves order `id` to `to` for `actor`, in one transaction with its timeline entry and, for a
-/// cancellation, the stock going back; then tells the live feeds.
+/// cancellation, the stock going back (the store tells the live feeds).
 async fn change_status(
     state: &AppState,
     id: i64,
@@ -136,7 +136,6 @@ async fn change_status(
         ?actor,
         "order status changed"
     );
-    let _ = state.events.send(id);
     Ok(order)
 }
 

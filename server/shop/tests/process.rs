@@ -314,6 +314,9 @@ async fn on_postgresql_a_wrong_password_stops_the_start_with_one_line() {
     let (status, stderr) = run_until_exit(&dir, &[("SHOP_ORDERS_DATABASE_URL", &wrong)]);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("password authentication failed"), "{stderr}");
+    assert!(
+        stderr.contains("password authentication failed"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("not-the-password"), "{stderr}");
 }

@@ -149,7 +149,12 @@ pub async fn spawn_orders(payment_success_rate: f64) -> TestApp {
 
 /// The orders service alone, dev mode, fresh database, with these settings.
 pub async fn spawn_orders_with(settings: OrdersSettings) -> TestApp {
-    let dir = Arc::new(TempDir::new().unwrap());
+    spawn_orders_in(Arc::new(TempDir::new().unwrap()), settings).await
+}
+
+/// The orders service alone on the data directory `dir` (so on its database: a second one
+/// in the same `dir` is a replica of the first), trusting the dev key of `dir`.
+pub async fn spawn_orders_in(dir: Arc<TempDir>, settings: OrdersSettings) -> TestApp {
     let shared = SharedSettings::dev(dir.path());
     let shutdown = CancellationToken::new();
     let signer = dev_signer(dir.path());

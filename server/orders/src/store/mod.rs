@@ -28,7 +28,21 @@ pub(crate) const CURRENCY: &str = "EUR";
 pub(crate) trait OrdersStore: CatalogStore + CartStore + OrderStore {
     /// Whether the database answers a trivial query: the readiness check.
     async fn ping(&self) -> bool;
+    /// The ids of orders whose status changes from now on, made through this store or, on an
+    /// engine shared by several replicas, through any of them ([`ANY_ORDER`] when some may
+    /// have been missed): for the live feeds.
+    fn subscribe(&self) -> OrderChanges;
 }
+
+/// A live feed of order ids whose status changed (see [`OrdersStore::subscribe`]); a receiver
+/// that lags behind gets an error instead of the ids it missed.
+pub(crate) type OrderChanges = tokio::sync::broadcast::Receiver<i64>;
+
+/// The id in [`OrderChanges`] that stands for every order: changes may have been missed.
+pub(crate) const ANY_ORDER: i64 = 0;
+
+/// How many changes an [`OrderChanges`] receiver may lag behind before it misses some.
+pub(crate) const CHANGES_BUFFER: usize = 256;
 
 /// The store on `database`, migrated (the migrations seed the demo catalog), with at most
 /// `max_connections` open.

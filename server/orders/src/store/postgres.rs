@@ -14,6 +14,12 @@
 //!   row; a second move waits and then reads the status the first committed.
 //! - Abandoning a pending order locks it the same way and only if it is still `pending`, so a
 //!   sweep on another replica never abandons an order that was settled meanwhile.
+//!
+//! Live order events cross replicas with `LISTEN`/`NOTIFY`: a status change notifies channel
+//! [`CHANGES_CHANNEL`] with the order id in its own transaction (delivered when it commits),
+//! and every replica listens on one connection of its own and passes the ids on to its
+//! streams; after that connection was lost and made again, it passes on
+//! [`crate::store::ANY_ORDER`], since notifications in between are lost.
 
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
@@ -39,10 +45,14 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 const PRODUCT_COLUMNS: &str =
     "id, name, description, price_cents, currency, category_id, stock, image_url, active";
 
+/// The channel of order status changes (`NOTIFY shop_order_changes, '<order id>'`).
+pub(crate) const CHANGES_CHANNEL: &str = "shop_order_changes";
+
 /// The orders store on a PostgreSQL database.
 #[derive(Clone)]
 pub(crate) struct PostgresStore {
     pool: PgPool,
+    changes: tokio::sync::broadcast::Sender<i64>,
 }
 
 impl PostgresStore {
@@ -52,8 +62,52 @@ impl PostgresStore {
     /// A server that cannot be reached or refuses the credentials, or a migration that fails.
     pub(crate) async fn open(url: &str, max_connections: u32) -> anyhow::Result<Self> {
         let pool = shop_common::db::open_postgres(url, &MIGRATOR, max_connections).await?;
-        Ok(Self { pool })
+        let changes = tokio::sync::broadcast::channel(crate::store::CHANGES_BUFFER).0;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        tokio::spawn(pass_changes_on(listener, changes.downgrade()));
+        Ok(Self { pool, changes })
     }
+}
+
+/// Passes the ids notified on [`CHANGES_CHANNEL`] on to `changes` until the store is gone.
+async fn pass_changes_on(
+    mut listener: sqlx::postgres::PgListener,
+    changes: tokio::sync::broadcast::WeakSender<i64>,
+) {
+    let mut check = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            notified = listener.try_recv() => {
+                let Some(changes) = changes.upgrade() else { break };
+                let id = match notified {
+                    Ok(Some(n)) => n.payload().parse().unwrap_or(crate::store::ANY_ORDER),
+                    // The connection was lost; the listener connects again on the next call.
+                    Ok(None) | Err(_) => {
+                        tracing::warn!("order change notifications interrupted; streams reload");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        crate::store::ANY_ORDER
+                    }
+                };
+                let _ = changes.send(id);
+            }
+            _ = check.tick() => {
+                if changes.upgrade().is_none() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Notifies [`CHANGES_CHANNEL`] of order `id` inside `tx` (delivered when it commits).
+async fn notify_change(tx: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANGES_CHANNEL)
+        .bind(id.to_string())
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 fn now_text() -> String {
@@ -216,6 +270,10 @@ async fn abandon(pool: &PgPool, order_id: i64) -> Result<bool, sqlx::Error> {
 impl OrdersStore for PostgresStore {
     async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    fn subscribe(&self) -> crate::store::OrderChanges {
+        self.changes.subscribe()
     }
 }
 
@@ -594,6 +652,7 @@ impl OrderStore for PostgresStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        notify_change(&mut tx, order_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -641,6 +700,7 @@ impl OrderStore for PostgresStore {
             .await?
             .pop()
             .ok_or(ApiError::NotFound("order"))?;
+        notify_change(&mut tx, id).await?;
         tx.commit().await?;
         Ok((from, order))
     }

@@ -11,6 +11,7 @@ mod observability;
 mod openapi;
 mod orders;
 mod protection;
+mod replicas;
 mod resilience;
 mod tokens;
 mod users;

@@ -31,10 +31,12 @@ use std::path::Path;
 /// The migrations of the SQLite store.
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// The orders store in a SQLite file.
+/// The orders store in a SQLite file. Its live feed of status changes is a channel in the
+/// process: one process owns the file.
 #[derive(Clone)]
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
+    changes: tokio::sync::broadcast::Sender<i64>,
 }
 
 impl SqliteStore {
@@ -46,6 +48,7 @@ impl SqliteStore {
     pub(crate) async fn open(file: &Path, max_connections: u32) -> anyhow::Result<Self> {
         Ok(Self {
             pool: shop_common::db::open_sqlite(file, &MIGRATOR, max_connections).await?,
+            changes: tokio::sync::broadcast::channel(crate::store::CHANGES_BUFFER).0,
         })
     }
 }
@@ -54,6 +57,10 @@ impl SqliteStore {
 impl OrdersStore for SqliteStore {
     async fn ping(&self) -> bool {
         shop_common::db::ping(&self.pool).await
+    }
+
+    fn subscribe(&self) -> crate::store::OrderChanges {
+        self.changes.subscribe()
     }
 }
 
@@ -139,7 +146,9 @@ impl OrderStore for SqliteStore {
         outcome: PaymentOutcome,
         from_cart: bool,
     ) -> StoreResult<()> {
-        Ok(checkout::settle(&self.pool, user_id, order_id, outcome, from_cart).await?)
+        checkout::settle(&self.pool, user_id, order_id, outcome, from_cart).await?;
+        let _ = self.changes.send(order_id);
+        Ok(())
     }
 
     async fn abandon(&self, order_id: i64) -> StoreResult<()> {
@@ -173,6 +182,7 @@ impl OrderStore for SqliteStore {
             .await?
             .ok_or(ApiError::NotFound("order"))?;
         tx.commit().await?;
+        let _ = self.changes.send(id);
         Ok((from, order))
     }
 }
