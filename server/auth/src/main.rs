@@ -26,6 +26,9 @@ async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     shop_common::telemetry::init(cli.shared.log_format);
     let listener = shop_common::serve::bind(&cli.auth.auth_addr).await?;
+    // With `SHOP_ADDRESS_FILE`, where it listens (its port may have been 0).
+    cli.shared
+        .report_addresses(&[("auth", listener.local_addr()?)])?;
     let stop = tokio_util::sync::CancellationToken::new();
     let running = shop_auth::run(
         listener,

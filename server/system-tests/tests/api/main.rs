@@ -14,4 +14,5 @@ mod protection;
 mod replicas;
 mod resilience;
 mod tokens;
+mod topology;
 mod users;
