@@ -6,6 +6,7 @@
 //! how to make it so.
 
 pub(crate) mod postgres;
+mod rows;
 pub(crate) mod sqlite;
 
 use crate::error::OrdersError;

@@ -24,19 +24,19 @@
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
 use crate::payment::PaymentOutcome;
+use crate::store::rows::{assemble, parse_status, EventRow, ItemRow, OrderRow};
 use crate::store::{
     CartStore, CatalogStore, NewProduct, OrderHeader, OrderStore, OrdersStore, ProductChanges,
     ProductFilter, Reservation, Reserved, CURRENCY,
 };
 use api_types::catalog::{Category, Product, ProductSort};
-use api_types::orders::{Cart, CartItem, Order, OrderEvent, OrderItem, OrderStatus};
+use api_types::orders::{Cart, CartItem, Order, OrderStatus};
 use async_trait::async_trait;
 use shop_common::paging::Paging;
 use shop_common::store::{is_unique_violation, StoreError, StoreResult};
 use shop_common::ApiError;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::Row;
-use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
 
 /// The migrations of the PostgreSQL store.
@@ -130,10 +130,6 @@ fn product_from_row(row: &PgRow) -> Result<Product, sqlx::Error> {
     })
 }
 
-fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
-    OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
-}
-
 fn order_by(sort: ProductSort) -> &'static str {
     match sort {
         ProductSort::Featured => "id",
@@ -150,67 +146,27 @@ async fn load_orders(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Order>,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let headers = sqlx::query(
+    let orders: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, user_id, status, total_cents, currency, created_at FROM orders
          WHERE id = ANY($1)",
     )
     .bind(ids)
     .fetch_all(&mut *conn)
     .await?;
-    let mut items: HashMap<i64, Vec<OrderItem>> = HashMap::new();
-    let item_rows = sqlx::query(
+    let items: Vec<ItemRow> = sqlx::query_as(
         "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
          FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, product_id",
     )
     .bind(ids)
     .fetch_all(&mut *conn)
     .await?;
-    for r in item_rows {
-        items
-            .entry(r.try_get("order_id")?)
-            .or_default()
-            .push(OrderItem {
-                product_id: r.try_get("product_id")?,
-                name: r.try_get("name")?,
-                unit_price_cents: r.try_get("unit_price_cents")?,
-                quantity: r.try_get("quantity")?,
-                line_total_cents: r.try_get("line_total_cents")?,
-            });
-    }
-    let mut timelines: HashMap<i64, Vec<OrderEvent>> = HashMap::new();
-    let event_rows = sqlx::query(
+    let events: Vec<EventRow> = sqlx::query_as(
         "SELECT order_id, status, at FROM order_events WHERE order_id = ANY($1) ORDER BY id",
     )
     .bind(ids)
     .fetch_all(&mut *conn)
     .await?;
-    for r in event_rows {
-        timelines
-            .entry(r.try_get("order_id")?)
-            .or_default()
-            .push(OrderEvent {
-                status: parse_status(&r.try_get::<String, _>("status")?)?,
-                at: r.try_get("at")?,
-            });
-    }
-    let mut by_id = HashMap::new();
-    for row in &headers {
-        let id: i64 = row.try_get("id")?;
-        by_id.insert(
-            id,
-            Order {
-                id,
-                user_id: row.try_get("user_id")?,
-                status: parse_status(&row.try_get::<String, _>("status")?)?,
-                items: items.remove(&id).unwrap_or_default(),
-                total_cents: row.try_get("total_cents")?,
-                currency: row.try_get("currency")?,
-                created_at: row.try_get("created_at")?,
-                timeline: timelines.remove(&id).unwrap_or_default(),
-            },
-        );
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    assemble(ids, orders, items, events)
 }
 
 /// Records that order `order_id` reached `status` now (and its timeline entry).

@@ -1,8 +1,9 @@
 //! The orders' SQL: an order with its lines and timeline, pages of orders, the idempotency
 //! key lookup, status moves (recorded with their timeline) and restocking.
 
+use crate::store::rows::{assemble, parse_status, EventRow, ItemRow, OrderRow};
 use crate::store::OrderHeader;
-use api_types::orders::{Order, OrderEvent, OrderItem, OrderStatus};
+use api_types::orders::{Order, OrderStatus};
 use shop_common::paging::Paging;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use time::format_description::well_known::Rfc3339;
@@ -28,10 +29,6 @@ pub(crate) async fn find_by_key(
         })
     })
     .transpose()
-}
-
-fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
-    OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
 }
 
 /// Loads one order with its lines and timeline (see [`load_orders`]).
@@ -104,70 +101,32 @@ pub(crate) async fn load_orders(
         return Ok(Vec::new());
     }
     let list = vec!["?"; ids.len()].join(", ");
-    let bind_all = |sql| bind_ids(sql, ids);
-    let header_sql = format!(
+    let orders_sql = format!(
         "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id IN ({list})"
     );
-    let headers = bind_all(&header_sql).fetch_all(&mut *conn).await?;
     let items_sql = format!(
         "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
          FROM order_items WHERE order_id IN ({list}) ORDER BY rowid"
     );
-    let mut items: std::collections::HashMap<i64, Vec<OrderItem>> =
-        std::collections::HashMap::new();
-    for r in bind_all(&items_sql).fetch_all(&mut *conn).await? {
-        items
-            .entry(r.try_get("order_id")?)
-            .or_default()
-            .push(OrderItem {
-                product_id: r.try_get("product_id")?,
-                name: r.try_get("name")?,
-                unit_price_cents: r.try_get("unit_price_cents")?,
-                quantity: r.try_get("quantity")?,
-                line_total_cents: r.try_get("line_total_cents")?,
-            });
-    }
     let events_sql = format!(
         "SELECT order_id, status, at FROM order_events WHERE order_id IN ({list}) ORDER BY id"
     );
-    let mut timelines: std::collections::HashMap<i64, Vec<OrderEvent>> =
-        std::collections::HashMap::new();
-    for r in bind_all(&events_sql).fetch_all(&mut *conn).await? {
-        timelines
-            .entry(r.try_get("order_id")?)
-            .or_default()
-            .push(OrderEvent {
-                status: parse_status(&r.try_get::<String, _>("status")?)?,
-                at: r.try_get("at")?,
-            });
-    }
-    let mut by_id = std::collections::HashMap::new();
-    for row in &headers {
-        let id: i64 = row.try_get("id")?;
-        by_id.insert(
-            id,
-            Order {
-                id,
-                user_id: row.try_get("user_id")?,
-                status: parse_status(&row.try_get::<String, _>("status")?)?,
-                items: items.remove(&id).unwrap_or_default(),
-                total_cents: row.try_get("total_cents")?,
-                currency: row.try_get("currency")?,
-                created_at: row.try_get("created_at")?,
-                timeline: timelines.remove(&id).unwrap_or_default(),
-            },
-        );
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    let orders: Vec<OrderRow> = bind_ids(&orders_sql, ids).fetch_all(&mut *conn).await?;
+    let items: Vec<ItemRow> = bind_ids(&items_sql, ids).fetch_all(&mut *conn).await?;
+    let events: Vec<EventRow> = bind_ids(&events_sql, ids).fetch_all(&mut *conn).await?;
+    assemble(ids, orders, items, events)
 }
 
-/// `sql` with each of `ids` bound in turn (its `IN (?, …)` list).
-fn bind_ids<'q>(
+/// `sql`, read as rows of `T`, with each of `ids` bound in turn (its `IN (?, …)` list).
+fn bind_ids<'q, T>(
     sql: &'q str,
     ids: &[i64],
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, T, sqlx::sqlite::SqliteArguments<'q>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+{
     ids.iter()
-        .fold(sqlx::query(sql), |query, id| query.bind(*id))
+        .fold(sqlx::query_as(sql), |query, id| query.bind(*id))
 }
 
 /// The status of order `id` (`None`: no such order), read after a write so that the
