@@ -158,8 +158,8 @@ pub struct AppState {
     /// What `GET /api/auth/jwks` answers.
     pub(crate) jwks: Arc<api_types::auth::JwkSet>,
     pub(crate) access_ttl: Duration,
-    pub(crate) refresh_ttl: Duration,
-    pub(crate) session_max_age: Duration,
+    /// How long refresh tokens live (idle and absolute), from the settings.
+    pub(crate) refresh_lifetime: store::RefreshLifetime,
     pub(crate) reuse_grace_secs: i64,
     /// Peers whose `X-Forwarded-For` names the client (see [`throttle::client_address`]).
     pub(crate) trusted_proxies: Arc<[std::net::IpAddr]>,
@@ -167,17 +167,6 @@ pub struct AppState {
     pub(crate) internal_token: shop_common::internal::InternalToken,
     /// Computes argon2id hashes, a bounded number at once.
     pub(crate) passwords: password::PasswordHashing,
-}
-
-impl AppState {
-    /// How long the refresh tokens issued now live.
-    pub(crate) fn refresh_lifetime(&self) -> store::RefreshLifetime {
-        let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
-        store::RefreshLifetime {
-            idle_secs: secs(self.refresh_ttl),
-            max_age_secs: secs(self.session_max_age),
-        }
-    }
 }
 
 impl axum::extract::FromRef<AppState> for Arc<Verifier> {
@@ -232,6 +221,8 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
     )
     .map_err(|e| anyhow::anyhow!("SHOP_AUTH_DATABASE_URL: {e}"))?;
     let store = store::open(&database, settings.auth_database_max_connections).await?;
+    // Seconds as stored (i64); no setting is anywhere near the bound.
+    let secs = |s: u64| i64::try_from(s).unwrap_or(i64::MAX / 4);
     let state = AppState {
         internal_token,
         store,
@@ -239,9 +230,11 @@ pub async fn state(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::
         jwks: Arc::new(shop_common::keys::jwk_set(&published)),
         signer: Arc::new(signer),
         access_ttl: Duration::from_secs(settings.access_token_ttl_secs),
-        refresh_ttl: Duration::from_secs(settings.refresh_token_ttl_secs),
-        session_max_age: Duration::from_secs(settings.session_max_age_secs),
-        reuse_grace_secs: i64::try_from(settings.refresh_reuse_grace_secs).unwrap_or(i64::MAX),
+        refresh_lifetime: store::RefreshLifetime {
+            idle_secs: secs(settings.refresh_token_ttl_secs),
+            max_age_secs: secs(settings.session_max_age_secs),
+        },
+        reuse_grace_secs: secs(settings.refresh_reuse_grace_secs),
         trusted_proxies: settings.auth_trusted_proxies.clone().into(),
         passwords: password::PasswordHashing::new(
             match settings.password_hash_concurrency {

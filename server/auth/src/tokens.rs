@@ -144,7 +144,7 @@ pub(crate) async fn login(
             };
             let expires_at = state
                 .store
-                .start_session(&new, state.refresh_lifetime())
+                .start_session(&new, state.refresh_lifetime)
                 .await?;
             Ok(Json(token_pair(
                 &state, &c.user, &session, refresh, expires_at,
@@ -183,11 +183,7 @@ pub(crate) async fn refresh(
         now_text: &now_rfc3339(),
         reuse_grace_secs: state.reuse_grace_secs,
     };
-    match state
-        .store
-        .rotate(&request, state.refresh_lifetime())
-        .await?
-    {
+    match state.store.rotate(&request, state.refresh_lifetime).await? {
         store::Rotation::Rotated {
             user,
             session_id,

@@ -8,6 +8,22 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use test_support::{poll, TestApp};
 
+/// The shop binary in dev mode on the data directory `data_dir`, every port 0, no site.
+fn shop_command(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
+    command
+        .env("NO_COLOR", "1")
+        .env("SHOP_DEV_MODE", "true")
+        .env("SHOP_DATA_DIR", data_dir)
+        .env("SHOP_LEPTOS_CONFIG", data_dir.join("no-such-file.toml"))
+        .env("LEPTOS_OUTPUT_NAME", "shop")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
+        .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
+        .env("SHOP_ADMIN_ADDR", "127.0.0.1:0");
+    command
+}
+
 /// Starts the shop binary on free ports; returns the process and a client for it.
 async fn start(data_dir: &Arc<TempDir>) -> (Child, TestApp) {
     start_with(data_dir, &[]).await
@@ -23,18 +39,9 @@ async fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp
     let databases = test_support::test_database_env(data_dir).await;
     let address_file = data_dir.join("addresses.json");
     let _ = std::fs::remove_file(&address_file);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
-        .env("NO_COLOR", "1")
+    let mut child = shop_command(data_dir)
         .env("RUST_LOG", "warn")
-        .env("SHOP_DEV_MODE", "true")
-        .env("SHOP_DATA_DIR", data_dir)
         .env("SHOP_ADDRESS_FILE", &address_file)
-        .env("SHOP_LEPTOS_CONFIG", data_dir.join("no-such-file.toml"))
-        .env("LEPTOS_OUTPUT_NAME", "shop")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
-        .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
-        .env("SHOP_ADMIN_ADDR", "127.0.0.1:0")
         .env("SHOP_PAYMENT_SUCCESS_RATE", "1.0")
         .env("SHOP_PAYMENT_LATENCY_MS", "0")
         .envs(databases)
@@ -43,23 +50,8 @@ async fn start_with(dir: &Arc<TempDir>, env: &[(&str, &str)]) -> (Child, TestApp
         .stderr(Stdio::null())
         .spawn()
         .expect("the shop binary starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let addresses: Value = loop {
-        if let Ok(text) = std::fs::read_to_string(&address_file) {
-            break serde_json::from_str(&text).expect("the address file is JSON");
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the shop exited before it reported its addresses: {status}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the shop never reported its addresses"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let gateway = addresses["gateway"]
-        .as_str()
-        .expect("the gateway's address");
+    let addresses = test_support::wait_for_addresses(&mut child, &address_file, "the shop", None);
+    let gateway = &addresses["gateway"];
     (child, TestApp::at(format!("http://{gateway}"), dir.clone()))
 }
 
@@ -205,17 +197,8 @@ async fn sigterm_turns_readiness_to_503_then_finishes_in_flight_requests_and_exi
 /// Runs the shop binary with `env` (on free ports, in `dir`) until it exits, at most 30 s:
 /// its exit status and standard error.
 fn run_until_exit(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
-        .env("NO_COLOR", "1")
+    let mut child = shop_command(dir.path())
         .env("RUST_LOG", "off")
-        .env("SHOP_DEV_MODE", "true")
-        .env("SHOP_DATA_DIR", dir.path())
-        .env("SHOP_LEPTOS_CONFIG", dir.path().join("no-such-file.toml"))
-        .env("LEPTOS_OUTPUT_NAME", "shop")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("SHOP_AUTH_ADDR", "127.0.0.1:0")
-        .env("SHOP_ORDERS_ADDR", "127.0.0.1:0")
-        .env("SHOP_ADMIN_ADDR", "127.0.0.1:0")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -83,6 +83,40 @@ async fn serve_jwks(key: &SigningKey, shutdown: &CancellationToken) -> String {
     url
 }
 
+/// The addresses a process started with `SHOP_ADDRESS_FILE=file` reports there, by name
+/// (`{"gateway": "127.0.0.1:41234", …}`), once it has written them: at most 60 s, failing early
+/// when `child` exits first (with its `log`, if given, in the message).
+///
+/// # Panics
+/// When the process exits or never reports within the 60 s.
+pub fn wait_for_addresses(
+    child: &mut std::process::Child,
+    file: &std::path::Path,
+    name: &str,
+    log: Option<&std::path::Path>,
+) -> std::collections::HashMap<String, String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(found) = std::fs::read_to_string(file)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+        {
+            return found;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let log = log
+                .and_then(|l| std::fs::read_to_string(l).ok())
+                .unwrap_or_default();
+            panic!("{name} exited ({status}) before it reported its addresses: {log}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} never reported its addresses"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Points the services of `auth` and `orders` (those given, whose database URL is unset) at
 /// this run's engine: nothing for SQLite (their files in `dir`), the databases of `dir` on the
 /// test server for PostgreSQL ([`postgres::database_url`]).

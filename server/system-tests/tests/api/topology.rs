@@ -84,24 +84,12 @@ impl Process {
             .stderr(std::fs::File::create(dir.join("log")).unwrap())
             .spawn()
             .unwrap_or_else(|e| panic!("{binary}: {e}"));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let addresses = loop {
-            if let Some(found) = std::fs::read_to_string(&address_file)
-                .ok()
-                .and_then(|text| serde_json::from_str::<HashMap<String, String>>(&text).ok())
-            {
-                break found;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
-                panic!("{name} exited ({status}) before it reported its address: {log}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{name} never reported its address"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let addresses = test_support::wait_for_addresses(
+            &mut child,
+            &address_file,
+            name,
+            Some(&dir.join("log")),
+        );
         Self {
             name: name.to_owned(),
             log: dir.join("log"),
