@@ -5,9 +5,12 @@
 //! [`FAILURES_TO_OPEN`] failures in a row (a connection error, a timeout, or a 5xx answer other
 //! than a 503, which a service sends on purpose while it is alive) it opens for
 //! [`OPEN_FOR`] and then lets trial requests through (half-open). An active check of
-//! `GET /health/ready` every `SHOP_HEALTH_CHECK_INTERVAL_MS` takes a member out while it fails
-//! and closes its breaker again when it answers. A service whose members are all out is
-//! "open": its routes answer 503 at once.
+//! `GET /health/ready` every `SHOP_HEALTH_CHECK_INTERVAL_MS` (each given [`CHECK_TIMEOUT`])
+//! takes a member out while it fails and closes its breaker again when it answers. A refused
+//! connection or a readiness answer other than 2xx takes it out at once; a check that merely
+//! timed out (a busy member is slow, not gone) does so only after [`TIMEOUTS_TO_FALL`] in a row,
+//! as HAProxy's `fall` count. A service whose members are all out is "open": its routes answer
+//! 503 at once.
 
 use crate::api_map::ApiMap;
 use crate::routes::Service;
@@ -15,7 +18,7 @@ use failsafe::{backoff, failure_policy, Instrument, StateMachine};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,6 +26,10 @@ use std::time::Duration;
 pub(crate) const FAILURES_TO_OPEN: u32 = 3;
 /// How long an open breaker stays open before trial requests.
 pub(crate) const OPEN_FOR: Duration = Duration::from_secs(5);
+/// How long one readiness check may take, whatever the interval between checks.
+pub(crate) const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+/// Timed-out readiness checks in a row that take a member out.
+pub(crate) const TIMEOUTS_TO_FALL: u32 = 3;
 /// Retries allowed per second and service, over all requests: the retry budget.
 const RETRIES_PER_SEC: u32 = 10;
 
@@ -83,6 +90,8 @@ pub(crate) struct Member {
     state: Recorder,
     /// Result of the last active health check (true until the first one says otherwise).
     healthy: AtomicBool,
+    /// Readiness checks in a row that timed out.
+    timeouts: AtomicU32,
     last_error: Mutex<Option<String>>,
     requests: AtomicU64,
 }
@@ -129,6 +138,7 @@ impl Pool {
                     breaker: StateMachine::new(policy, state.clone()),
                     state,
                     healthy: AtomicBool::new(true),
+                    timeouts: AtomicU32::new(0),
                     last_error: Mutex::new(None),
                     requests: AtomicU64::new(0),
                 }
@@ -196,25 +206,35 @@ impl Pool {
     }
 
     /// Records an active health check of member `i`; `true` when it came back up.
-    pub(crate) fn checked(&self, i: usize, result: Result<(), String>) -> bool {
+    pub(crate) fn checked(&self, i: usize, check: Check) -> bool {
         let m = &self.members[i];
-        match result {
-            Ok(()) => {
+        let reason = match check {
+            Check::Ready => {
+                m.timeouts.store(0, Ordering::Relaxed);
                 let was_up = m.healthy.swap(true, Ordering::Relaxed);
                 m.breaker.reset();
                 if !was_up {
                     tracing::info!(service = self.service.name(), upstream = %m.url, "upstream up");
                 }
-                !was_up
+                return !was_up;
             }
-            Err(reason) => {
-                if m.healthy.swap(false, Ordering::Relaxed) {
-                    tracing::warn!(service = self.service.name(), upstream = %m.url, %reason, "upstream down");
+            Check::Failed(reason) => {
+                m.timeouts.store(0, Ordering::Relaxed);
+                reason
+            }
+            Check::TimedOut => {
+                let in_a_row = m.timeouts.fetch_add(1, Ordering::Relaxed) + 1;
+                if in_a_row < TIMEOUTS_TO_FALL {
+                    return false;
                 }
-                *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
-                false
+                format!("readiness timed out {in_a_row} times in a row")
             }
+        };
+        if m.healthy.swap(false, Ordering::Relaxed) {
+            tracing::warn!(service = self.service.name(), upstream = %m.url, %reason, "upstream down");
         }
+        *m.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+        false
     }
 
     /// The state of every member.
@@ -240,6 +260,17 @@ impl Pool {
     }
 }
 
+/// The outcome of one readiness check.
+#[derive(Debug)]
+pub(crate) enum Check {
+    /// `GET /health/ready` answered 2xx.
+    Ready,
+    /// Certainly not ready: the connection was refused, or readiness answered non-2xx (why).
+    Failed(String),
+    /// No answer within [`CHECK_TIMEOUT`].
+    TimedOut,
+}
+
 /// Reads the service's document ([`ApiMap::fetch`]) from the first member that gives it.
 pub(crate) async fn learn_routes(pool: &Pool, api: &ApiMap, client: &reqwest::Client) {
     for member in &pool.members {
@@ -262,6 +293,8 @@ pub(crate) async fn check_forever(
     stop: tokio_util::sync::CancellationToken,
 ) {
     let mut tick = tokio::time::interval(interval);
+    // A round slower than the interval is followed by the next one, not by a burst of them.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -271,15 +304,11 @@ pub(crate) async fn check_forever(
             let url = format!("{}/health/ready", pool.member(i).url);
             let client = client.clone();
             async move {
-                let result = match client
-                    .get(url)
-                    .timeout(interval.min(Duration::from_secs(2)))
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => Ok(()),
-                    Ok(r) => Err(format!("readiness answered {}", r.status())),
-                    Err(e) => Err(describe(&e)),
+                let result = match client.get(url).timeout(CHECK_TIMEOUT).send().await {
+                    Ok(r) if r.status().is_success() => Check::Ready,
+                    Ok(r) => Check::Failed(format!("readiness answered {}", r.status())),
+                    Err(e) if e.is_timeout() => Check::TimedOut,
+                    Err(e) => Check::Failed(describe(&e)),
                 };
                 (i, result)
             }
@@ -338,7 +367,7 @@ mod tests {
         }
         assert!((0..10).all(|_| p.pick(&[]) == Some(1)));
         assert_eq!(p.report()[0].breaker, BreakerState::Open);
-        p.checked(0, Ok(()));
+        p.checked(0, Check::Ready);
         assert_eq!(p.report()[0].breaker, BreakerState::Closed);
         assert!((0..10).any(|_| p.pick(&[]) == Some(0)));
     }
@@ -346,12 +375,73 @@ mod tests {
     #[test]
     fn a_service_with_every_member_down_is_unavailable() {
         let p = pool(2);
-        p.checked(0, Err("down".into()));
+        p.checked(0, Check::Failed("down".into()));
         assert!(p.any_available());
-        p.checked(1, Err("down".into()));
+        p.checked(1, Check::Failed("down".into()));
         assert!(!p.any_available());
         assert_eq!(p.pick(&[]), None);
         assert_eq!(p.report()[1].last_error.as_deref(), Some("down"));
+    }
+
+    #[test]
+    fn a_member_whose_checks_time_out_stays_in_until_they_do_so_repeatedly() {
+        let p = pool(1);
+        for _ in 1..TIMEOUTS_TO_FALL {
+            p.checked(0, Check::TimedOut);
+        }
+        assert!(
+            p.any_available(),
+            "a slow check or two leave a busy member in"
+        );
+        p.checked(0, Check::Ready);
+        for _ in 1..TIMEOUTS_TO_FALL {
+            p.checked(0, Check::TimedOut);
+        }
+        assert!(p.any_available(), "an answer starts the count again");
+        p.checked(0, Check::TimedOut);
+        assert!(!p.any_available());
+        assert_eq!(
+            p.report()[0].last_error.as_deref(),
+            Some("readiness timed out 3 times in a row")
+        );
+        p.checked(0, Check::Ready);
+        assert!(p.any_available());
+    }
+
+    #[tokio::test]
+    async fn a_readiness_check_slower_than_the_interval_does_not_take_a_member_out() {
+        // A member that answers its readiness check in 300 ms, checked every 50 ms. A permit
+        // per check that arrived: rounds do not overlap, so when check n + 1 arrives, n are over.
+        let checks = Arc::new(tokio::sync::Semaphore::new(0));
+        let seen = checks.clone();
+        let app = axum::Router::new().route(
+            "/health/ready",
+            axum::routing::get(move || {
+                seen.add_permits(1);
+                async move {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let p = Arc::new(Pool::new(Service::Orders, &[url]));
+        let stop = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(check_forever(
+            p.clone(),
+            Arc::default(),
+            reqwest::Client::new(),
+            Duration::from_millis(50),
+            stop.clone(),
+        ));
+        checks.acquire().await.unwrap().forget();
+        for _ in 0..TIMEOUTS_TO_FALL {
+            checks.acquire().await.unwrap().forget();
+            assert!(p.any_available(), "{:?}", p.report()[0].last_error);
+        }
+        stop.cancel();
     }
 
     #[test]

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,6 +72,7 @@ impl Process {
         let dir = root.join(name);
         std::fs::create_dir_all(&dir).unwrap();
         let address_file = dir.join("addresses.json");
+        let log = std::fs::File::create(dir.join("log")).unwrap();
         let mut child = Command::new(binaries().join(binary))
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "warn")
@@ -80,8 +81,9 @@ impl Process {
             .env("SHOP_ADDRESS_FILE", &address_file)
             .env("SHOP_INTERNAL_TOKEN_FILE", root.join("internal-token"))
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("log")).unwrap())
+            // Logs go to standard output, start-up errors to standard error: both to the log.
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
             .spawn()
             .unwrap_or_else(|e| panic!("{binary}: {e}"));
         let addresses = test_support::wait_for_addresses(
@@ -279,10 +281,14 @@ async fn two_of_each_process_on_one_postgresql_behave_as_one_shop() {
         let token = &buyers[n % 8];
         async move {
             let body = json!({"items": [{"product_id": scarce, "quantity": 1}]});
-            gateway
+            let r = gateway
                 .checkout(token, &format!("scarce-{n}"), Some(body))
-                .await
-                .status()
+                .await;
+            let status = r.status();
+            if status != StatusCode::CREATED && status != StatusCode::CONFLICT {
+                eprintln!("buyer {n}: {status} {}", r.text().await.unwrap_or_default());
+            }
+            status
         }
     }))
     .await;
