@@ -102,18 +102,18 @@ fn OrdersBoard() -> impl IntoView {
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
             Some(Ok(page)) if page.items.is_empty() => view! { <p>"No orders."</p> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board" aria-label="Orders board">
+                <table class="board stack" aria-label="Orders board">
                     <thead><tr><th>"Order"</th><th>"Customer"</th><th>"Total"</th><th>"Status"</th><th>"Next step"</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|o: Order| {
                             let id = o.id;
                             view! {
                                 <tr>
-                                    <td><A href=format!("/orders/{id}")>"#" {id}</A></td>
-                                    <td>"user " {o.user_id}</td>
-                                    <td>{price(o.total_cents, &o.currency)}</td>
-                                    <td><span class=status_class(o.status)>{o.status.label()}</span></td>
-                                    <td>{next_step(o.status).map(|(to, label)| view! {
+                                    <td data-label="Order"><A href=format!("/orders/{id}")>"#" {id}</A></td>
+                                    <td data-label="Customer">"user " {o.user_id}</td>
+                                    <td data-label="Total">{price(o.total_cents, &o.currency)}</td>
+                                    <td data-label="Status"><span class=status_class(o.status)>{o.status.label()}</span></td>
+                                    <td class="actions">{next_step(o.status).map(|(to, label)| view! {
                                         <button on:click=move |_| advance(id, to) aria-label=format!("{label} #{id}")>{label}</button>
                                     })}</td>
                                 </tr>
@@ -155,7 +155,7 @@ fn ProductsTable() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(page)) => view! {
-            <table class="board" aria-label="Products">
+            <table class="board stack" aria-label="Products">
                 <thead><tr><th>"Product"</th><th>"Price (cents)"</th><th>"Stock"</th><th>"In catalog"</th><th></th></tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|p| view! { <ProductRow product=p on_saved=load /> }).collect_view()}
@@ -215,11 +215,11 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
     let name = product.name.clone();
     view! {
         <tr>
-            <td>{product.name.clone()} <br /> <small>{price(product.price_cents, &product.currency)}</small></td>
-            <td><input type="number" min="0" aria-label=format!("Price of {name}") bind:value=price_cents /></td>
-            <td><input type="number" min="0" aria-label=format!("Stock of {name}") bind:value=stock /></td>
-            <td>{if active { "Yes" } else { "Hidden" }}</td>
-            <td>
+            <td data-label="Product">{product.name.clone()} <br /> <small>{price(product.price_cents, &product.currency)}</small></td>
+            <td data-label="Price (cents)"><input type="number" min="0" aria-label=format!("Price of {name}") bind:value=price_cents /></td>
+            <td data-label="Stock"><input type="number" min="0" aria-label=format!("Stock of {name}") bind:value=stock /></td>
+            <td data-label="In catalog">{if active { "Yes" } else { "Hidden" }}</td>
+            <td class="actions">
                 <button on:click=save aria-label=format!("Save {name}")>"Save"</button> " "
                 <button class="link" on:click=toggle>{if active { "Hide" } else { "Show" }}</button>
                 {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}

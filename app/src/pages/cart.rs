@@ -64,7 +64,7 @@ fn CartView() -> impl IntoView {
         }.into_any(),
         Some(Ok(c)) => view! {
             {move || failure.get().map(|e| view! { <ErrorMessage error=e /> })}
-            <table class="cart">
+            <table class="cart stack">
                 <thead><tr><th>"Product"</th><th>"Unit price"</th><th>"Quantity"</th><th>"Total"</th><th></th></tr></thead>
                 <tbody>
                     {c.items.iter().cloned().map(|item| view! { <CartLine item currency=c.currency.clone() on_change=update /> }).collect_view()}
@@ -88,9 +88,9 @@ fn CartLine(
     let remove_label = format!("Remove {}", item.name);
     view! {
         <tr>
-            <td><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
-            <td>{price(item.unit_price_cents, &currency)}</td>
-            <td>
+            <td data-label="Product"><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
+            <td data-label="Unit price">{price(item.unit_price_cents, &currency)}</td>
+            <td data-label="Quantity">
                 <input type="number" min="1" max=Quantity::MAX.to_string() aria-label=label
                     prop:value=item.quantity.to_string()
                     on:change=move |ev| {
@@ -99,8 +99,8 @@ fn CartLine(
                         }
                     } />
             </td>
-            <td>{price(item.line_total_cents, &currency)}</td>
-            <td><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>"Remove"</button></td>
+            <td data-label="Total">{price(item.line_total_cents, &currency)}</td>
+            <td class="actions"><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>"Remove"</button></td>
         </tr>
     }
 }

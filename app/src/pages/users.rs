@@ -59,7 +59,7 @@ fn UsersTable() -> impl IntoView {
             None => view! { <crate::components::Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board" aria-label="Users">
+                <table class="board stack" aria-label="Users">
                     <thead><tr><th>"User"</th><th>"Role"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|u| view! { <UserRow user=u on_change=change /> }).collect_view()}
@@ -84,10 +84,10 @@ fn UserRow(
     let disabled = user.disabled;
     view! {
         <tr>
-            <td>{user.username.clone()}</td>
-            <td>{user.role.as_str()}</td>
-            <td>{if disabled { "Disabled" } else { "Active" }}</td>
-            <td>
+            <td data-label="User">{user.username.clone()}</td>
+            <td data-label="Role">{user.role.as_str()}</td>
+            <td data-label="Status">{if disabled { "Disabled" } else { "Active" }}</td>
+            <td class="actions">
                 <button class="link" aria-label=format!("{role_label} {name}")
                     on:click=move |_| on_change(id, Some(UserPatch { role: Some(other_role), ..UserPatch::default() }))>{role_label}</button>
                 " · "
