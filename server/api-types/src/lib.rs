@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod health;
 pub mod orders;
 mod problem;
+pub mod site;
 pub mod validate;
 pub mod whole;
 

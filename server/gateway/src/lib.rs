@@ -136,7 +136,10 @@ fn router(
             "/health/live",
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
         )
-        .route("/boot.js", get(site::boot_script(&site)))
+        .route(
+            "/boot.js",
+            get(site::boot_script(&site, settings.live_reload)),
+        )
         .fallback_service(site::service(site, settings.live_reload)?);
     // No handler ever sees a path it could misread; every answer has the security headers.
     let routes = routes.layer(axum::middleware::from_fn(layers::refuse_unsafe_paths));

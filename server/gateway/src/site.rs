@@ -11,10 +11,78 @@ use leptos::prelude::*;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
+/// The names of the app's script, module and stylesheet under the site's package folder.
+///
+/// With `hash-files` (cargo-leptos), each name carries a hash of the file's content
+/// (`shop.<hash>.wasm`), read from the hash file cargo-leptos writes beside the server binary
+/// (`<exe dir>/hash.txt`, lines `js: <hash>`, `wasm: <hash>`, `css: <hash>`: the convention
+/// Leptos's own `HydrationScripts` follows). Such a file never changes under its name, so it is
+/// cached for a year ([`crate::site_files::IMMUTABLE`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PkgNames {
+    /// Request paths, e.g. `/pkg/shop.1a2b.js`.
+    pub(crate) js: String,
+    pub(crate) wasm: String,
+    pub(crate) css: String,
+    /// Whether the names carry content hashes.
+    pub(crate) hashed: bool,
+}
+
+impl PkgNames {
+    /// The names for `options`: hashed when `options.hash_files` and the hash file names all
+    /// three; else the plain `shop.js`, `shop.wasm`, `shop.css` (with a warning if hashes were
+    /// expected).
+    pub(crate) fn of(options: &LeptosOptions) -> Self {
+        let hashes = options
+            .hash_files
+            .then(|| {
+                let exe = std::env::current_exe().ok()?;
+                let file = exe.parent()?.join(options.hash_file.as_ref());
+                let text = std::fs::read_to_string(&file)
+                    .inspect_err(|e| {
+                        tracing::warn!(file = %file.display(), error = %e, "hash-files is on but the hash file cannot be read; serving unhashed names");
+                    })
+                    .ok()?;
+                Some(text)
+            })
+            .flatten();
+        Self::from_hash_file(options, hashes.as_deref())
+    }
+
+    /// The names for `options` given the hash file's text (`None`: unhashed).
+    pub(crate) fn from_hash_file(options: &LeptosOptions, hash_file: Option<&str>) -> Self {
+        let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+        let hash_of = |kind: &str| {
+            hash_file?.lines().find_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                let v = v.trim();
+                (k.trim() == kind
+                    && !v.is_empty()
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+                .then(|| v.to_owned())
+            })
+        };
+        match (hash_of("js"), hash_of("wasm"), hash_of("css")) {
+            (Some(js), Some(wasm), Some(css)) => Self {
+                js: format!("{pkg}.{js}.js"),
+                wasm: format!("{pkg}.{wasm}.wasm"),
+                css: format!("{pkg}.{css}.css"),
+                hashed: true,
+            },
+            _ => Self {
+                js: format!("{pkg}.js"),
+                wasm: format!("{pkg}.wasm"),
+                css: format!("{pkg}.css"),
+                hashed: false,
+            },
+        }
+    }
+}
+
 /// The page that loads the app: stylesheet, the wasm module, and live reload under
 /// `cargo leptos watch`. The app mounts itself into `<body>` (client-side rendering).
-fn shell(options: LeptosOptions) -> impl IntoView {
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+fn shell(options: LeptosOptions, names: &PkgNames) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -24,8 +92,9 @@ fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Coffee, tea and brewing gear." />
                 <title>"Bean & Leaf"</title>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href=format!("{pkg}.css") />
-                <link rel="modulepreload" href=format!("{pkg}.js") />
+                <link rel="stylesheet" href=names.css.clone() />
+                <link rel="modulepreload" href=names.js.clone() />
+                <link rel="preload" href=names.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
                 <AutoReload options=options.clone() />
                 <script type="module" src="/boot.js"></script>
             </head>
@@ -36,22 +105,43 @@ fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The text of `GET /boot.js`.
+fn boot_text(names: &PkgNames) -> String {
+    format!(
+        "import init from '{}';\ninit({{ module_or_path: '{}' }});\n",
+        names.js, names.wasm
+    )
+}
+
 /// `GET /boot.js`: the module that loads the app's wasm. A file of its own, not an inline
-/// script, so the Content-Security-Policy needs no `'unsafe-inline'`.
+/// script, so the Content-Security-Policy needs no `'unsafe-inline'`. Its name has no hash, so
+/// it is revalidated every time (`no-cache`); under live reload the names are read again per
+/// request (cargo-leptos renames the files on every build).
 pub(crate) fn boot_script(
     options: &LeptosOptions,
-) -> impl Fn() -> std::future::Ready<([(axum::http::HeaderName, &'static str); 1], String)> + Clone
-{
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    let body = format!("import init from '{pkg}.js';\ninit({{ module_or_path: '{pkg}.wasm' }});\n");
+    live_reload: bool,
+) -> impl Fn() -> std::future::Ready<axum::response::Response> + Clone {
+    let options = options.clone();
+    let body = boot_text(&PkgNames::of(&options));
     move || {
-        std::future::ready((
-            [(
-                axum::http::header::CONTENT_TYPE,
-                "text/javascript; charset=utf-8",
-            )],
-            body.clone(),
-        ))
+        let body = if live_reload {
+            boot_text(&PkgNames::of(&options))
+        } else {
+            body.clone()
+        };
+        std::future::ready(
+            (
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "text/javascript; charset=utf-8",
+                    ),
+                    (axum::http::header::CACHE_CONTROL, "no-cache"),
+                ],
+                body,
+            )
+                .into_response(),
+        )
     }
 }
 
@@ -63,36 +153,62 @@ fn looks_like_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
-/// The shell as HTML, rendered once. Plain `to_html`, not Leptos's streaming renderer: that
-/// one appends inline `<script>`s for server resources, which a client-side app has none of
-/// and which the Content-Security-Policy (rightly) blocks.
-fn shell_html(options: LeptosOptions) -> String {
-    Owner::new().with(|| shell(options).to_html())
+/// The shell as HTML. Plain `to_html`, not Leptos's streaming renderer: that one appends inline
+/// `<script>`s for server resources, which a client-side app has none of and which the
+/// Content-Security-Policy (rightly) blocks.
+fn shell_html(options: LeptosOptions, names: &PkgNames) -> String {
+    Owner::new().with(|| shell(options, names).to_html())
+}
+
+/// The shell answer: 200 for a page of the app ([`api_types::site::is_app_route`]), else 404
+/// (the app then shows its not-found page); `no-cache`, as its name never changes.
+fn shell_response(html: Bytes, path: &str) -> axum::response::Response {
+    let status = if api_types::site::is_app_route(path) {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    };
+    (
+        status,
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
 }
 
 /// Serves the site: files held in memory ([`SiteFiles`], read at start unless `live_reload`),
-/// else files under `options.site_root` from disk, else the shell (200) for client routes,
-/// else 404.
+/// else files under `options.site_root` from disk, else the shell for client routes (404 for a
+/// path that is no page of the app), else 404.
 ///
 /// # Errors
 /// A file under the site root that cannot be read at start.
 pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Result<MethodRouter> {
     let root = options.site_root.to_string();
+    let names = PkgNames::of(&options);
     let files = if live_reload {
         SiteFiles::none()
     } else {
-        SiteFiles::load(std::path::Path::new(&root))?
+        let immutable = if names.hashed {
+            vec![names.js.clone(), names.wasm.clone(), names.css.clone()]
+        } else {
+            Vec::new()
+        };
+        SiteFiles::load(std::path::Path::new(&root), &immutable)?
     };
-    tracing::debug!(files = files.len(), %root, "site files held in memory");
+    tracing::debug!(files = files.len(), %root, hashed = names.hashed, "site files held in memory");
     let files = std::sync::Arc::new(files);
-    let html = Bytes::from(shell_html(options));
-    let shell = move || {
-        let html = html.clone();
-        (
-            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            html,
-        )
-            .into_response()
+    let html = Bytes::from(shell_html(options.clone(), &names));
+    // Under live reload the file names change with every build: the shell is rendered per request.
+    let shell = move |path: &str| {
+        let html = if live_reload {
+            Bytes::from(shell_html(options.clone(), &PkgNames::of(&options)))
+        } else {
+            html.clone()
+        };
+        shell_response(html, path)
     };
     let index = {
         let shell = shell.clone();
@@ -102,7 +218,7 @@ pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Res
                 if looks_like_file(req.uri().path()) {
                     shop_common::problem::not_found().await
                 } else {
-                    shell()
+                    shell(req.uri().path())
                 }
             }
         }
@@ -119,7 +235,7 @@ pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Res
                 return answer;
             }
             if path == "/" && matches!(*req.method(), Method::GET | Method::HEAD) {
-                return shell();
+                return shell(path);
             }
             match ServeDir::clone(&disk).oneshot(req).await {
                 Ok(answer) => answer.into_response(),
@@ -135,7 +251,8 @@ mod tests {
 
     #[test]
     fn the_shell_has_no_inline_script() {
-        let html = shell_html(LeptosOptions::builder().output_name("shop").build());
+        let options = LeptosOptions::builder().output_name("shop").build();
+        let html = shell_html(options.clone(), &PkgNames::from_hash_file(&options, None));
         assert!(
             html.contains(r#"<script type="module" src="/boot.js"></script>"#),
             "{html}"
@@ -147,6 +264,58 @@ mod tests {
                 .all(|s| s.split('>').next().unwrap_or("").contains("src=")),
             "{html}"
         );
+    }
+
+    #[test]
+    fn hashed_names_come_from_the_hash_file_and_plain_ones_without_it() {
+        let options = LeptosOptions::builder().output_name("shop").build();
+        let hashed = PkgNames::from_hash_file(
+            &options,
+            Some("js: aB3-_x\nwasm: Zz9\ncss: Q1\nmanifest: m\n"),
+        );
+        assert_eq!(
+            hashed,
+            PkgNames {
+                js: "/pkg/shop.aB3-_x.js".into(),
+                wasm: "/pkg/shop.Zz9.wasm".into(),
+                css: "/pkg/shop.Q1.css".into(),
+                hashed: true,
+            }
+        );
+        let html = shell_html(options.clone(), &hashed);
+        assert!(html.contains(r#"href="/pkg/shop.Q1.css""#), "{html}");
+        assert!(
+            html.contains(r#"<link rel="preload" href="/pkg/shop.Zz9.wasm" as="fetch" type="application/wasm" crossorigin"#),
+            "{html}"
+        );
+        assert!(boot_text(&hashed).contains("'/pkg/shop.Zz9.wasm'"));
+        // A hash file without the stylesheet, or with a hash that is no file-name word: plain names.
+        for text in ["js: a\nwasm: b\n", "js: a\nwasm: b\ncss: ../x\n"] {
+            let plain = PkgNames::from_hash_file(&options, Some(text));
+            assert_eq!(plain.css, "/pkg/shop.css");
+            assert!(!plain.hashed);
+        }
+    }
+
+    #[test]
+    fn unknown_pages_get_the_shell_with_404() {
+        let html = Bytes::from_static(b"<html></html>");
+        assert_eq!(shell_response(html.clone(), "/orders/3").status(), 200);
+        let r = shell_response(html, "/no-such-page");
+        assert_eq!(r.status(), 404);
+        assert_eq!(r.headers()[axum::http::header::CACHE_CONTROL], "no-cache");
+    }
+
+    #[test]
+    fn the_gateway_knows_every_route_of_the_app() {
+        let app = include_str!("../../../app/src/lib.rs");
+        let routes: Vec<&str> = app
+            .split("path!(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(!routes.is_empty());
+        assert_eq!(routes, api_types::site::ROUTES);
     }
 
     #[test]

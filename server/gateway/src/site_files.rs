@@ -5,10 +5,15 @@
 //!
 //! - `ETag`: a strong validator, the first 16 bytes of the file's SHA-256 in hex, the same on
 //!   every gateway replica; `If-None-Match` with it (or `*`) is a 304 (RFC 9110 §13.1.2).
-//! - Precompressed variants: `NAME.br` and `NAME.gz` beside a file (as
-//!   `cargo leptos build --release --precompress` writes them) are sent with
-//!   `Content-Encoding: br` / `gzip` to clients whose `Accept-Encoding` allows it
-//!   (RFC 9110 §12.5.3; brotli first), with `Vary: Accept-Encoding`.
+//! - Compressed variants: `NAME.br` and `NAME.gz` beside a file (as
+//!   `cargo leptos build --release --precompress` writes them, brotli at quality 11) are sent
+//!   with `Content-Encoding: br` / `gzip` to clients whose `Accept-Encoding` allows it
+//!   (RFC 9110 §12.5.3; brotli first), with `Vary: Accept-Encoding`. A compressible file of at
+//!   least [`MIN_COMPRESS_BYTES`] without them is compressed once here, at start (brotli quality
+//!   [`BROTLI_QUALITY`], gzip level [`GZIP_LEVEL`]; less above [`LARGE_BYTES`]), and a variant
+//!   is kept only when it is smaller.
+//! - `Cache-Control`: [`IMMUTABLE`] for the files whose names carry a content hash
+//!   (cargo-leptos `hash-files`), `no-cache` (revalidate with the `ETag`) for every other file.
 //! - Under `cargo leptos watch` the files change while the gateway runs: nothing is held, and
 //!   every request goes to `ServeDir` as before ([`SiteFiles::none`]).
 
@@ -22,6 +27,21 @@ use std::path::Path;
 /// Largest file held in memory, in bytes; a larger one is served from disk.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// `Cache-Control` of a file whose name changes with its content: a year, never revalidated
+/// (RFC 8246 `immutable`).
+pub(crate) const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` of every other file: kept, but revalidated (a 304 when unchanged).
+const REVALIDATE: &str = "no-cache";
+/// Smaller files are sent as they are (compression gains little under one packet).
+const MIN_COMPRESS_BYTES: usize = 1024;
+/// Brotli quality and gzip level used at start for files up to [`LARGE_BYTES`]: 11 and 9
+/// are the smallest, brotli's 11 10-20 times slower than 9 for a few per cent less.
+const BROTLI_QUALITY: u8 = 9;
+const GZIP_LEVEL: u8 = 9;
+/// Larger files (in practice the debug build's 6 MB wasm; a release wasm is under 1 MB) get
+/// brotli 5 and gzip 6, which take about a fifth of the time, so the start stays short.
+const LARGE_BYTES: usize = 2 * 1024 * 1024;
+
 /// One file and what its answers need (a clone shares the bytes).
 #[derive(Clone)]
 struct Asset {
@@ -30,6 +50,7 @@ struct Asset {
     gzip: Option<Bytes>,
     content_type: HeaderValue,
     etag: HeaderValue,
+    cache_control: HeaderValue,
 }
 
 /// The files under the site root, by request path (`/pkg/shop.css`; a folder's `index.html`
@@ -45,11 +66,12 @@ impl SiteFiles {
         Self::default()
     }
 
-    /// Reads every file under `root` (a missing root holds nothing).
+    /// Reads every file under `root` (a missing root holds nothing); the request paths in
+    /// `immutable` are content-hashed names, cached for a year.
     ///
     /// # Errors
     /// A file or folder under `root` that cannot be read.
-    pub(crate) fn load(root: &Path) -> std::io::Result<Self> {
+    pub(crate) fn load(root: &Path, immutable: &[String]) -> std::io::Result<Self> {
         let mut found = Vec::new();
         if root.is_dir() {
             walk(root, root, &mut found)?;
@@ -71,12 +93,22 @@ impl SiteFiles {
                 .map_or(HeaderValue::from_static("application/octet-stream"), |m| {
                     text_with_charset(m)
                 });
+            let mut brotli = raw.remove(&format!("{name}.br"));
+            let mut gzip = raw.remove(&format!("{name}.gz"));
+            if brotli.is_none() && gzip.is_none() && compressible(&content_type, &body) {
+                (brotli, gzip) = compress(&body);
+            }
             let asset = Asset {
-                brotli: raw.remove(&format!("{name}.br")),
-                gzip: raw.remove(&format!("{name}.gz")),
+                brotli,
+                gzip,
                 body,
                 content_type,
                 etag: HeaderValue::from_str(&etag).expect("hex is a valid header"),
+                cache_control: HeaderValue::from_static(if immutable.contains(&name) {
+                    IMMUTABLE
+                } else {
+                    REVALIDATE
+                }),
             };
             if let Some(folder) = name.strip_suffix("index.html") {
                 files.insert(folder.to_owned(), asset.clone());
@@ -115,7 +147,10 @@ impl SiteFiles {
             return Some(
                 (
                     StatusCode::NOT_MODIFIED,
-                    [(header::ETAG, asset.etag.clone())],
+                    [
+                        (header::ETAG, asset.etag.clone()),
+                        (header::CACHE_CONTROL, asset.cache_control.clone()),
+                    ],
                 )
                     .into_response(),
             );
@@ -134,6 +169,7 @@ impl SiteFiles {
         let h = response.headers_mut();
         h.insert(header::CONTENT_TYPE, asset.content_type.clone());
         h.insert(header::ETAG, asset.etag.clone());
+        h.insert(header::CACHE_CONTROL, asset.cache_control.clone());
         if asset.brotli.is_some() || asset.gzip.is_some() {
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
@@ -142,6 +178,32 @@ impl SiteFiles {
         }
         Some(response)
     }
+}
+
+/// Whether a file of `content_type` is worth compressing: text, scripts, JSON, SVG and wasm of
+/// at least [`MIN_COMPRESS_BYTES`] (images and fonts are compressed already).
+fn compressible(content_type: &HeaderValue, body: &[u8]) -> bool {
+    let t = content_type.to_str().unwrap_or("");
+    body.len() >= MIN_COMPRESS_BYTES
+        && (t.starts_with("text/")
+            || t.starts_with("application/javascript")
+            || t.starts_with("application/json")
+            || t.starts_with("application/wasm")
+            || t.starts_with("image/svg+xml"))
+}
+
+/// Brotli and gzip variants of `body`, each kept only when smaller than it.
+fn compress(body: &[u8]) -> (Option<Bytes>, Option<Bytes>) {
+    let smaller = |v: Vec<u8>| (v.len() < body.len()).then(|| Bytes::from(v));
+    let (quality, level) = if body.len() > LARGE_BYTES {
+        (5, 6)
+    } else {
+        (BROTLI_QUALITY, GZIP_LEVEL)
+    };
+    (
+        smaller(shop_compress::brotli(body, quality)),
+        smaller(shop_compress::gzip(body, level)),
+    )
 }
 
 /// Whether `name` is the `.br` or `.gz` variant of another file that is there.
@@ -214,7 +276,7 @@ mod tests {
         std::fs::write(dir.path().join("pkg/shop.css.br"), "BR").unwrap();
         std::fs::write(dir.path().join("pkg/shop.css.gz"), "GZ").unwrap();
         std::fs::write(dir.path().join("docs/index.html"), "<p>docs</p>").unwrap();
-        let files = SiteFiles::load(dir.path()).unwrap();
+        let files = SiteFiles::load(dir.path(), &[]).unwrap();
         (dir, files)
     }
 
@@ -266,6 +328,56 @@ mod tests {
             Some("gzip")
         );
         assert_eq!(enc(&[("accept-encoding", "identity")]), None);
+    }
+
+    #[test]
+    fn text_is_compressed_once_at_start_and_hashed_names_are_cached_for_a_year() {
+        use std::io::Read as _;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+        let css = "body { color: #2b2118; }\n".repeat(200);
+        std::fs::write(dir.path().join("pkg/shop.Q1.css"), &css).unwrap();
+        std::fs::write(dir.path().join("pkg/tiny.css"), "a{}").unwrap();
+        std::fs::write(dir.path().join("logo.png"), vec![7u8; 4096]).unwrap();
+        let files = SiteFiles::load(dir.path(), &["/pkg/shop.Q1.css".to_owned()]).unwrap();
+        let body = |r: Response| {
+            let bytes = futures::executor::block_on(axum::body::to_bytes(r.into_body(), 1 << 20));
+            bytes.unwrap().to_vec()
+        };
+
+        let r = get(&files, "/pkg/shop.Q1.css", &[("accept-encoding", "br")]).unwrap();
+        assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], IMMUTABLE);
+        assert_eq!(r.headers()[header::VARY], "accept-encoding");
+        let compressed = body(r);
+        assert!(
+            compressed.len() < css.len() / 10,
+            "{} bytes",
+            compressed.len()
+        );
+        let mut plain = String::new();
+        brotli_decompressor::Decompressor::new(&compressed[..], 4096)
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, css);
+
+        let r = get(&files, "/pkg/shop.Q1.css", &[("accept-encoding", "gzip")]).unwrap();
+        assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&body(r)[..])
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, css);
+
+        // Too small, or not text: as it is, revalidated.
+        for path in ["/pkg/tiny.css", "/logo.png"] {
+            let r = get(&files, path, &[("accept-encoding", "br, gzip")]).unwrap();
+            assert!(
+                r.headers().get(header::CONTENT_ENCODING).is_none(),
+                "{path}"
+            );
+            assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+        }
     }
 
     #[test]

@@ -233,7 +233,7 @@ async fn unknown_api_paths_and_bad_input_are_problems_through_the_gateway() {
 }
 
 #[tokio::test]
-async fn the_app_shell_is_served_for_client_routes_and_missing_files_are_404() {
+async fn the_app_shell_is_served_for_client_routes_and_other_paths_are_404() {
     let app = spawn_stack(|_| {}).await;
     for path in ["/", "/cart", "/products/3", "/orders"] {
         let r = app.get(path).await;
@@ -255,6 +255,13 @@ async fn the_app_shell_is_served_for_client_routes_and_missing_files_are_404() {
         app.get("/pkg/missing.wasm").await.status(),
         StatusCode::NOT_FOUND
     );
+    // A path that is no page of the app: the shell (which shows the app's not-found page), 404.
+    for path in ["/no-such-page", "/products", "/admin", "/cart/extra"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
+        assert!(r.text().await.unwrap().contains("/pkg/shop.js"), "{path}");
+    }
 }
 
 #[tokio::test]
