@@ -27,11 +27,15 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(components::health::ServiceHealth::start());
     spawn_local(session.resume());
+    leptos_meta::provide_meta_context();
     view! {
+        <leptos_meta::Title formatter=|page: String| if page.is_empty() { "Bean & Leaf".to_owned() } else { format!("{page} · Bean & Leaf") } />
         <Router>
+            <components::focus::SkipLink />
             <Nav />
             <components::health::DegradedBanner />
-            <main class="page">
+            <components::focus::FocusOnNavigation />
+            <main class="page" id="main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/") view=pages::catalog::CatalogPage />
                     <Route path=path!("/products/:id") view=pages::product::ProductPage />

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub(crate) mod focus;
 pub(crate) mod health;
 pub(crate) mod nav;
 pub(crate) mod protected;

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub(crate) fn AccountPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Your account" />
         <h1>"Your account"</h1>
         <Protected>
             <Profile />

@@ -50,6 +50,7 @@ fn next_step(status: OrderStatus) -> Option<(OrderStatus, &'static str)> {
 #[component]
 pub(crate) fn AdminOrdersPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Orders board" />
         <h1>"Orders board"</h1>
         <AdminOnly>
             <OrdersBoard />
@@ -129,6 +130,7 @@ fn OrdersBoard() -> impl IntoView {
 #[component]
 pub(crate) fn AdminProductsPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Products" />
         <h1>"Products"</h1>
         <AdminOnly>
             <ProductsTable />

@@ -13,6 +13,7 @@ use leptos_router::components::A;
 #[component]
 pub(crate) fn CartPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Your cart" />
         <h1>"Your cart"</h1>
         <Protected>
             <CartView />

@@ -106,6 +106,7 @@ pub(crate) fn CatalogPage() -> impl IntoView {
     };
 
     view! {
+        <leptos_meta::Title text="Catalog" />
         <h1>"Catalog"</h1>
         <div class="toolbar">
             <form class="search" role="search" on:submit=submit>
@@ -167,7 +168,9 @@ fn ProductCard(product: Product) -> impl IntoView {
     let href = format!("/products/{}", product.id);
     view! {
         <li class="product-card">
-            <A href=href.clone()>
+            // The picture repeats the name's link: out of the tab order and hidden from screen
+            // readers, so each product is one link for them.
+            <A href=href.clone() attr:tabindex="-1" attr:aria-hidden="true">
                 <img src=product.image_url.clone() alt="" width="240" height="180" />
             </A>
             <h2><A href=href>{product.name.clone()}</A></h2>

@@ -30,6 +30,7 @@ enum Outcome {
 #[component]
 pub(crate) fn CheckoutPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Checkout" />
         <h1>"Checkout"</h1>
         <Protected>
             <CheckoutView />

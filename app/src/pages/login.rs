@@ -50,7 +50,8 @@ pub(crate) fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <h1>"Sign in"</h1>
+            <leptos_meta::Title text="Sign in" />
+        <h1>"Sign in"</h1>
             <form on:submit=submit>
                 <label for="username">"Username"</label>
                 <input id="username" name="username" autocomplete="username" required bind:value=username />

@@ -18,6 +18,7 @@ use leptos_router::components::A;
 #[component]
 pub(crate) fn NotFound() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Page not found" />
         <h1>"Page not found"</h1>
         <p>"There is nothing here. " <A href="/">"Back to the catalog"</A></p>
     }

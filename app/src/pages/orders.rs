@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub(crate) fn OrdersPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Your orders" />
         <h1>"Your orders"</h1>
         <Protected>
             <OrdersView />
@@ -159,6 +160,7 @@ fn OrderView() -> impl IntoView {
         Some(Ok(o)) => {
             let cancellable = o.status.may_move_to(OrderStatus::Cancelled, Actor::Owner);
             view! {
+                <leptos_meta::Title text=format!("Order #{}", o.id) />
                 <h1>"Order #" {o.id}</h1>
                 <p class="order-status">
                     "Status: " <strong class=status_class(o.status) data-testid="order-status">{o.status.label()}</strong>

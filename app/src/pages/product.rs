@@ -28,6 +28,7 @@ pub(crate) fn ProductPage() -> impl IntoView {
                     <article class="product-detail">
                         <img src=p.image_url.clone() alt=p.name.clone() width="480" height="360" />
                         <div>
+                            <leptos_meta::Title text=p.name.clone() />
                             <h1>{p.name.clone()}</h1>
                             <p class="price">{price(p.price_cents, &p.currency)}</p>
                             <p>{p.description.clone()}</p>

@@ -87,7 +87,8 @@ pub(crate) fn RegisterPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <h1>"Create an account"</h1>
+            <leptos_meta::Title text="Create an account" />
+        <h1>"Create an account"</h1>
             <form on:submit=submit>
                 <label for="username">"Username"</label>
                 <input id="username" name="username" autocomplete="username" required bind:value=username />

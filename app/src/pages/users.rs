@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 #[component]
 pub(crate) fn AdminUsersPage() -> impl IntoView {
     view! {
+        <leptos_meta::Title text="Users" />
         <h1>"Users"</h1>
         <AdminOnly>
             <UsersTable />

@@ -1,0 +1,56 @@
+//! Keyboard and screen-reader orientation (WCAG 2.4.1 bypass blocks, 2.4.3 focus order): a skip
+//! link to the page's content, and focus moved to the new page's main heading after each
+//! client-side navigation, as a full page load would start at the top of the new page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use wasm_bindgen::JsCast as _;
+
+/// Focuses the first `<h1>` in `<main>` (made focusable with `tabindex="-1"`), else `<main>`.
+fn focus_main_heading() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = document
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .inspect(|h1| {
+            let _ = h1.set_attribute("tabindex", "-1");
+        })
+        .or_else(|| document.get_element_by_id("main"));
+    if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// "Skip to content": the first thing a Tab reaches, shown while focused; it focuses `<main>`.
+#[component]
+pub(crate) fn SkipLink() -> impl IntoView {
+    let skip = |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if let Some(main) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
+    };
+    view! { <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a> }
+}
+
+/// Moves focus to the main heading whenever the path changes (not on the first load, where the
+/// browser starts at the top anyway). Renders nothing.
+#[component]
+pub(crate) fn FocusOnNavigation() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            // After the new page has rendered.
+            request_animation_frame(focus_main_heading);
+        }
+        path
+    });
+}
