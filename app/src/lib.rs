@@ -7,6 +7,7 @@
 #![allow(unreachable_pub)]
 
 pub mod api;
+mod cart_count;
 mod components;
 mod live;
 mod pages;
@@ -27,6 +28,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(components::health::ServiceHealth::start());
     spawn_local(session.resume());
+    cart_count::CartCount::start(session);
     leptos_meta::provide_meta_context();
     view! {
         <leptos_meta::Title formatter=|page: String| if page.is_empty() { "Bean & Leaf".to_owned() } else { format!("{page} · Bean & Leaf") } />

@@ -2,7 +2,7 @@
 // any page, signed out, as a customer and as an admin; every route has a title of its own.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
-import { addFirstProduct, checkoutExpecting, register, shop, signIn, uniqueName } from './helpers';
+import { customerWithOrderAndCart, shop, signIn } from './helpers';
 
 /** Opens `path`, waits for `heading`, and checks the page with axe and its title. */
 async function check(page: Page, base: string, path: string, heading: string | RegExp, title: string | RegExp) {
@@ -27,16 +27,11 @@ test('signed out, every page passes axe and has its own title', async ({ page })
 
 test('as a customer, every page passes axe and has its own title', async ({ page }) => {
   const base = shop('SHOP_URL');
-  await register(page, base, uniqueName('axe'));
-  await addFirstProduct(page);
-  await checkoutExpecting(page, 'Payment successful');
-  const order = await page.getByRole('link', { name: 'Follow your order' }).getAttribute('href');
-  await page.goto(`${base}/`);
-  await addFirstProduct(page);
+  const order = await customerWithOrderAndCart(page, base, 'axe');
   await check(page, base, '/cart', 'Your cart', 'Your cart · Bean & Leaf');
   await check(page, base, '/checkout', 'Checkout', 'Checkout · Bean & Leaf');
   await check(page, base, '/orders', 'Your orders', 'Your orders · Bean & Leaf');
-  await check(page, base, order!, /Order #/, /^Order #\d+ · Bean & Leaf$/);
+  await check(page, base, order, /Order #/, /^Order #\d+ · Bean & Leaf$/);
   await check(page, base, '/account', 'Your account', 'Your account · Bean & Leaf');
 });
 

@@ -25,6 +25,36 @@ test('an admin changes stock and hides a product, and the catalog follows', asyn
   await expect(grinder.getByRole('button', { name: 'Sold out' })).toBeDisabled();
 });
 
+// Runs against the declining shop: no other test counts its catalog.
+test('an admin edits a price in euros and adds a product, which the catalog shows', async ({ page }) => {
+  const base = shop('SHOP_DECLINING_URL');
+  await signIn(page, base, 'admin', 'admin-password');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  const price = page.getByLabel('Price of Hand Grinder, Conical Burr in euros');
+  await expect(price).toHaveValue('79.90');
+  await price.fill('41,50');
+  await page.getByRole('button', { name: 'Save Hand Grinder, Conical Burr' }).click();
+  await expect(page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Hand Grinder' })).toContainText('41.50 EUR');
+  await price.fill('forty');
+  await page.getByRole('button', { name: 'Save Hand Grinder, Conical Burr' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the price in euros');
+
+  const form = page.getByRole('form', { name: 'New product' });
+  await form.getByLabel('Name').fill('Cold Brew Bottle, 1 l');
+  await form.getByLabel('Description').fill('A glass bottle with a fine filter.');
+  await form.getByLabel('Price (€)').fill('18.90');
+  await form.getByLabel('Category').selectOption({ label: 'Brewing gear' });
+  await form.getByLabel('Stock').fill('12');
+  await form.getByRole('button', { name: 'Add product' }).click();
+  await expect(form.getByRole('status')).toHaveText('Cold Brew Bottle, 1 l added.');
+  await expect(page.getByLabel('Price of Cold Brew Bottle, 1 l in euros')).toHaveValue('18.90');
+
+  await page.goto(`${base}/?q=cold brew`);
+  const card = page.getByRole('list', { name: 'Products' }).getByRole('listitem');
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText('18.90 EUR');
+});
+
 test('a customer cannot open the admin pages', async ({ page }) => {
   const base = shop('SHOP_OUTAGE_URL');
   await signIn(page, base, 'demo', 'demo-password');

@@ -49,3 +49,18 @@ export async function checkoutExpecting(page: Page, heading: string) {
   await page.getByRole('button', { name: 'Pay now' }).click();
   await expect(page.getByRole('heading', { name: heading })).toBeVisible();
 }
+
+/**
+ * Registers a new customer who has paid for one order and has a product in the cart; returns
+ * the order page's path (`/orders/<id>`).
+ */
+export async function customerWithOrderAndCart(page: Page, base: string, prefix: string): Promise<string> {
+  await register(page, base, uniqueName(prefix));
+  await addFirstProduct(page);
+  await checkoutExpecting(page, 'Payment successful');
+  const order = await page.getByRole('link', { name: 'Follow your order' }).getAttribute('href');
+  expect(order).toMatch(/^\/orders\/\d+$/);
+  await page.goto(`${base}/`);
+  await addFirstProduct(page);
+  return order!;
+}

@@ -5,7 +5,8 @@ test('an admin ships an order and the customer sees it on the open order page wi
   const base = shop('SHOP_URL');
   const customerContext = await browser.newContext();
   const customer = await customerContext.newPage();
-  await register(customer, base, uniqueName('waiting'));
+  const name = uniqueName('waiting');
+  await register(customer, base, name);
   await addFirstProduct(customer);
   await checkoutExpecting(customer, 'Payment successful');
   await customer.getByRole('link', { name: 'Follow your order' }).click();
@@ -19,6 +20,9 @@ test('an admin ships an order and the customer sees it on the open order page wi
   const admin = await adminContext.newPage();
   await signIn(admin, base, 'admin', 'admin-password');
   await admin.getByRole('link', { name: 'Orders board' }).click();
+  // The board names the customer.
+  const row = admin.getByRole('row').filter({ has: admin.getByRole('link', { name: `#${orderId}`, exact: true }) });
+  await expect(row.getByRole('cell').nth(1)).toHaveText(name);
   await admin.getByRole('button', { name: `Start preparing #${orderId}` }).click();
   await expect(status).toHaveText('Preparing');
   await admin.getByRole('button', { name: `Mark shipped #${orderId}` }).click();

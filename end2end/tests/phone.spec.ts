@@ -1,16 +1,21 @@
 // Phones first: no page scrolls sideways at 320, 390 or 768 px, signed out, as a customer and as
 // an admin; buttons and fields are at least 44 px tall on a phone (WCAG 2.5.5's target size).
 import { expect, Page, test } from '@playwright/test';
-import { addFirstProduct, checkoutExpecting, register, shop, signIn, uniqueName } from './helpers';
+import { customerWithOrderAndCart, shop, signIn } from './helpers';
 
 const WIDTHS = [320, 390, 768];
 
-/** Opens `path` at every width and checks that nothing is wider than the window. */
-async function fitsEveryWidth(page: Page, base: string, path: string, ready: (page: Page) => Promise<void>) {
+/**
+ * Opens `path` once and checks, at every width (the window is resized: the page reflows
+ * without a reload), that nothing is wider than the window; at 390 px, that every visible
+ * button, link styled as a button, field, select and menu link is at least 44 px tall.
+ */
+async function checkPage(page: Page, base: string, path: string, ready: (page: Page) => Promise<void>) {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${base}${path}`);
+  await ready(page);
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 800 });
-    await page.goto(`${base}${path}`);
-    await ready(page);
     const { scroll, inner, widest } = await page.evaluate(() => {
       // The element reaching furthest right, to name it when the check fails.
       let widest = '';
@@ -24,15 +29,10 @@ async function fitsEveryWidth(page: Page, base: string, path: string, ready: (pa
       }
       return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, widest };
     });
+    expect(inner).toBe(width);
     expect(scroll, `${path} at ${width} px is ${scroll} px wide; widest: ${widest}`).toBeLessThanOrEqual(inner);
   }
-}
-
-/** At 390 px every visible button, link styled as a button, field and select is at least 44 px tall. */
-async function touchTargets(page: Page, base: string, path: string, ready: (page: Page) => Promise<void>) {
   await page.setViewportSize({ width: 390, height: 800 });
-  await page.goto(`${base}${path}`);
-  await ready(page);
   const small = await page.evaluate(() =>
     Array.from(document.querySelectorAll('main button, main .button, main input:not([type=checkbox]):not([type=radio]), main select, nav button, nav a'))
       .map((el) => ({ el: el as HTMLElement, r: (el as HTMLElement).getBoundingClientRect() }))
@@ -40,6 +40,13 @@ async function touchTargets(page: Page, base: string, path: string, ready: (page
       .map(({ el, r }) => `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('aria-label') || el.getAttribute('name') || '').trim()}" ${Math.round(r.height)} px`),
   );
   expect(small, `${path}: targets under 44 px`).toEqual([]);
+}
+
+/** [`checkPage`] on each page. */
+async function checkPages(page: Page, base: string, pages: [string, (page: Page) => Promise<void>][]) {
+  for (const [path, ready] of pages) {
+    await checkPage(page, base, path, ready);
+  }
 }
 
 const heading = (name: string | RegExp) => async (page: Page) => {
@@ -56,40 +63,25 @@ test('signed out, no page scrolls sideways on a phone or a tablet', async ({ pag
     ['/register', heading('Create an account')],
     ['/no-such-page', heading('Page not found')],
   ];
-  for (const [path, ready] of pages) {
-    await fitsEveryWidth(page, base, path, ready);
-    await touchTargets(page, base, path, ready);
-  }
+  await checkPages(page, base, pages);
 });
 
 test('as a customer, no page scrolls sideways on a phone or a tablet', async ({ page }) => {
   const base = shop('SHOP_URL');
-  await register(page, base, uniqueName('phone'));
-  await addFirstProduct(page);
-  await checkoutExpecting(page, 'Payment successful');
-  const orderPath = await page.getByRole('link', { name: 'Follow your order' }).getAttribute('href');
-  expect(orderPath).toMatch(/^\/orders\/\d+$/);
-  await page.goto(`${base}/`);
-  await addFirstProduct(page);
+  const orderPath = await customerWithOrderAndCart(page, base, 'phone');
   const pages: [string, (page: Page) => Promise<void>][] = [
     ['/cart', async (p) => { await expect(p.getByRole('button', { name: /Remove/ }).first()).toBeVisible(); }],
     ['/checkout', async (p) => { await expect(p.getByRole('button', { name: 'Pay now' })).toBeVisible(); }],
     ['/orders', heading('Your orders')],
-    [orderPath!, heading(/Order #/)],
+    [orderPath, heading(/Order #/)],
     ['/account', heading('Your account')],
   ];
-  for (const [path, ready] of pages) {
-    await fitsEveryWidth(page, base, path, ready);
-    await touchTargets(page, base, path, ready);
-  }
+  await checkPages(page, base, pages);
 });
 
 test('as an admin, no page scrolls sideways on a phone or a tablet', async ({ page }) => {
   const base = shop('SHOP_URL');
   await signIn(page, base, 'admin', 'admin-password');
   const table = async (p: Page) => { await expect(p.getByRole('table').first()).toBeVisible(); };
-  for (const path of ['/admin/orders', '/admin/products', '/admin/users']) {
-    await fitsEveryWidth(page, base, path, table);
-    await touchTargets(page, base, path, table);
-  }
+  await checkPages(page, base, ['/admin/orders', '/admin/products', '/admin/users'].map((path) => [path, table]));
 });

@@ -2,7 +2,7 @@
 //! and the admin's orders board and products.
 
 use super::{empty, json, send, ApiError, AuthedApi};
-use api_types::catalog::{Product, ProductPage, ProductPatch};
+use api_types::catalog::{NewProduct, Product, ProductPage, ProductPatch};
 use api_types::orders::{Cart, Order, OrderPage, OrderStatus, SetQuantity, StatusChange};
 use gloo_net::http::Request;
 
@@ -102,6 +102,11 @@ impl AuthedApi {
             Request::get("/api/admin/products").query([("per_page", "100")]),
         )))
         .await
+    }
+
+    /// `POST /api/products` (admins): 201 with the new product.
+    pub async fn create_product(&self, product: &NewProduct) -> Result<Product, ApiError> {
+        json(self.bearer(Request::post("/api/products")).json(product)).await
     }
 
     /// `PATCH /api/products/{id}` (admins).

@@ -6,21 +6,30 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast as _;
 
-/// Focuses the first `<h1>` in `<main>` (made focusable with `tabindex="-1"`), else `<main>`.
-fn focus_main_heading() {
+/// Focuses the first element matching `selector` (made focusable with `tabindex="-1"`);
+/// `false` when there is none.
+pub(crate) fn focus_first(selector: &str) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
+        return false;
     };
-    let target = document
-        .query_selector("main h1")
+    let Some(el) = document
+        .query_selector(selector)
         .ok()
         .flatten()
-        .inspect(|h1| {
-            let _ = h1.set_attribute("tabindex", "-1");
-        })
-        .or_else(|| document.get_element_by_id("main"));
-    if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    el.focus().is_ok()
+}
+
+/// Focuses the first `<h1>` in `<main>`, else `<main>`.
+fn focus_main_heading() {
+    if !focus_first("main h1") {
+        focus_first("#main");
     }
 }
 
@@ -29,13 +38,7 @@ fn focus_main_heading() {
 pub(crate) fn SkipLink() -> impl IntoView {
     let skip = |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        if let Some(main) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("main"))
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = main.focus();
-        }
+        focus_first("#main");
     };
     view! { <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a> }
 }

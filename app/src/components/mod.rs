@@ -44,7 +44,8 @@ pub(crate) async fn add_to_cart(
         .await
 }
 
-/// The "Add to cart" button with its outcome. Signed-out users are sent to sign in first.
+/// The "Add to cart" button with its outcome. Signed-out users are sent to sign in first; until
+/// the session has resumed after a page load it is not known who that is, so the button waits.
 #[component]
 pub(crate) fn AddToCart(
     product_id: i64,
@@ -54,9 +55,14 @@ pub(crate) fn AddToCart(
     let session = crate::session::use_session();
     let health = health::use_health();
     let navigate = leptos_router::hooks::use_navigate();
+    let count = crate::cart_count::use_cart_count();
     let status = RwSignal::new(None::<Result<(), ApiError>>);
     let busy = RwSignal::new(false);
     let click = move |_| {
+        // Not disabled while busy (a disabled button drops the keyboard focus): ignored instead.
+        if busy.get_untracked() {
+            return;
+        }
         let sign_in = format!("/login?next=/products/{product_id}");
         if session.user().is_none() {
             navigate(&sign_in, Default::default());
@@ -69,14 +75,19 @@ pub(crate) fn AddToCart(
             match add_to_cart(session, product_id, q).await {
                 // The session ended and could not be refreshed: sign in again.
                 Err(e) if e.is_unauthorized() => navigate(&sign_in, Default::default()),
-                result => status.set(Some(result.map(drop))),
+                result => {
+                    if let Ok(cart) = &result {
+                        count.show(cart);
+                    }
+                    status.set(Some(result.map(drop)));
+                }
             }
             busy.set(false);
         });
     };
     view! {
         <div class="add-to-cart">
-            <button on:click=click disabled=move || busy.get() || !in_stock || !health.orders_up()>
+            <button on:click=click aria-busy=move || busy.get().to_string() disabled=move || !in_stock || !health.orders_up() || !session.ready()>
                 {if in_stock { "Add to cart" } else { "Sold out" }}
             </button>
             <span role="status">

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub(crate) fn Nav() -> impl IntoView {
     let session = use_session();
+    let count = crate::cart_count::use_cart_count();
     let navigate = use_navigate();
     let sign_out = move |_| {
         let navigate = navigate.clone();
@@ -22,7 +23,11 @@ pub(crate) fn Nav() -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" attr:class="brand">"Bean & Leaf"</A>
                 <A href="/">"Catalog"</A>
-                <A href="/cart">"Cart"</A>
+                <A href="/cart">"Cart" {move || {
+                    count.get().filter(|n| *n > 0).map(|n| view! {
+                        " " <span class="cart-count">{format!("({n})")}</span>
+                    })
+                }}</A>
                 <A href="/orders">"Orders"</A>
                 <span class="spacer"></span>
                 {move || match session.user() {

@@ -8,7 +8,7 @@ use crate::components::{price, ErrorMessage, Loading};
 use crate::pages::orders::status_class;
 use crate::session::use_session;
 use api_types::auth::Role;
-use api_types::catalog::{Product, ProductPage, ProductPatch};
+use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch};
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -111,7 +111,7 @@ fn OrdersBoard() -> impl IntoView {
                             view! {
                                 <tr>
                                     <td data-label="Order"><A href=format!("/orders/{id}")>"#" {id}</A></td>
-                                    <td data-label="Customer">"user " {o.user_id}</td>
+                                    <td data-label="Customer">{if o.customer.is_empty() { format!("user {}", o.user_id) } else { o.customer.clone() }}</td>
                                     <td data-label="Total">{price(o.total_cents, &o.currency)}</td>
                                     <td data-label="Status"><span class=status_class(o.status)>{o.status.label()}</span></td>
                                     <td class="actions">{next_step(o.status).map(|(to, label)| view! {
@@ -152,19 +152,107 @@ fn ProductsTable() -> impl IntoView {
         });
     };
     load();
-    move || {
-        match products.get() {
+    view! {
+        <NewProductForm on_created=load />
+        {move || match products.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(page)) => view! {
             <table class="board stack" aria-label="Products">
-                <thead><tr><th>"Product"</th><th>"Price (cents)"</th><th>"Stock"</th><th>"In catalog"</th><th></th></tr></thead>
+                <thead><tr><th>"Product"</th><th>"Price (€)"</th><th>"Stock"</th><th>"In catalog"</th><th></th></tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|p| view! { <ProductRow product=p on_saved=load /> }).collect_view()}
                 </tbody>
             </table>
         }.into_any(),
+        }}
     }
+}
+
+/// The form that adds a product to the catalog (price typed in euros).
+#[component]
+fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+    let session = use_session();
+    let categories = RwSignal::new(Vec::<Category>::new());
+    spawn_local(async move {
+        if let Ok(list) = crate::api::PublicApi.categories().await {
+            categories.set(list);
+        }
+    });
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let price_typed = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let stock = RwSignal::new("0".to_owned());
+    let error = RwSignal::new(None::<ApiError>);
+    let created = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        created.set(None);
+        let (Some(price_cents), Ok(units)) = (
+            api_types::validate::parse_typed_amount(&price_typed.get_untracked()),
+            stock.get_untracked().trim().parse::<i64>(),
+        ) else {
+            error.set(Some(ApiError::Problem(api_types::Problem::new(
+                422,
+                "validation_failed",
+                "Invalid input",
+                Some(
+                    "Enter the price in euros, like 12.90, and the stock as a whole number."
+                        .to_owned(),
+                ),
+            ))));
+            return;
+        };
+        let product = NewProduct {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            price_cents,
+            category: category.get_untracked(),
+            stock: units,
+            image_url: None,
+        };
+        error.set(None);
+        spawn_local(async move {
+            match session
+                .call(move |api| {
+                    let product = product.clone();
+                    async move { api.create_product(&product).await }
+                })
+                .await
+            {
+                Ok(p) => {
+                    created.set(Some(p.name));
+                    name.set(String::new());
+                    description.set(String::new());
+                    price_typed.set(String::new());
+                    stock.set("0".to_owned());
+                    on_created();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card new-product" on:submit=submit aria-label="New product">
+            <h2>"Add a product"</h2>
+            <label for="new-product-name">"Name"</label>
+            <input id="new-product-name" required maxlength="120" bind:value=name />
+            <label for="new-product-description">"Description"</label>
+            <textarea id="new-product-description" required maxlength="2000" rows="2" bind:value=description></textarea>
+            <label for="new-product-price">"Price (€)"</label>
+            <input id="new-product-price" inputmode="decimal" required placeholder="12.90" bind:value=price_typed />
+            <label for="new-product-category">"Category"</label>
+            <select id="new-product-category" required bind:value=category>
+                <option value="">"Choose…"</option>
+                {move || categories.get().into_iter().map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
+            </select>
+            <label for="new-product-stock">"Stock"</label>
+            <input id="new-product-stock" type="number" min="0" required bind:value=stock />
+            <button type="submit">"Add product"</button>
+            <p role="status">{move || created.get().map(|n| view! { <span class="ok">{format!("{n} added.")}</span> })}</p>
+            {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
+        </form>
     }
 }
 
@@ -172,7 +260,12 @@ fn ProductsTable() -> impl IntoView {
 fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
     let session = use_session();
     let id = product.id;
-    let price_cents = RwSignal::new(product.price_cents.to_string());
+    // Edited in euros ("12.90" or "12,90"), sent in cents.
+    let price_typed = RwSignal::new(format!(
+        "{}.{:02}",
+        product.price_cents / 100,
+        product.price_cents % 100
+    ));
     let stock = RwSignal::new(product.stock.to_string());
     let error = RwSignal::new(None::<ApiError>);
     let send = move |patch: ProductPatch| {
@@ -191,10 +284,10 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
         });
     };
     let save = move |_| {
-        let price = price_cents.get_untracked().trim().parse::<i64>();
+        let price = api_types::validate::parse_typed_amount(&price_typed.get_untracked());
         let units = stock.get_untracked().trim().parse::<i64>();
         match (price, units) {
-            (Ok(p), Ok(s)) => send(ProductPatch {
+            (Some(p), Ok(s)) => send(ProductPatch {
                 price_cents: Some(p),
                 stock: Some(s),
                 ..ProductPatch::default()
@@ -203,7 +296,10 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
                 422,
                 "validation_failed",
                 "Invalid input",
-                Some("Price and stock must be whole numbers.".to_owned()),
+                Some(
+                    "Enter the price in euros, like 12.90, and the stock as a whole number."
+                        .to_owned(),
+                ),
             )))),
         }
     };
@@ -218,7 +314,7 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
     view! {
         <tr>
             <td data-label="Product">{product.name.clone()} <br /> <small>{price(product.price_cents, &product.currency)}</small></td>
-            <td data-label="Price (cents)"><input type="number" min="0" aria-label=format!("Price of {name}") bind:value=price_cents /></td>
+            <td data-label="Price (€)"><input type="text" inputmode="decimal" class="amount" aria-label=format!("Price of {name} in euros") bind:value=price_typed /></td>
             <td data-label="Stock"><input type="number" min="0" aria-label=format!("Stock of {name}") bind:value=stock /></td>
             <td data-label="In catalog">{if active { "Yes" } else { "Hidden" }}</td>
             <td class="actions">

@@ -24,7 +24,14 @@ pub(crate) fn CartPage() -> impl IntoView {
 #[component]
 fn CartView() -> impl IntoView {
     let session = use_session();
+    let count = crate::cart_count::use_cart_count();
     let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
+    // Every cart the API answers also sets the header's count.
+    Effect::new(move || {
+        if let Some(Ok(c)) = cart.get() {
+            count.show(&c);
+        }
+    });
     spawn_local(async move {
         cart.set(Some(
             session.call(|api| async move { api.cart().await }).await,

@@ -44,6 +44,7 @@ fn CheckoutView() -> impl IntoView {
     let health = crate::components::health::use_health();
     let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
     let outcome = RwSignal::new(None::<Outcome>);
+    let count = crate::cart_count::use_cart_count();
     let paying = RwSignal::new(false);
     spawn_local(async move {
         cart.set(Some(
@@ -70,13 +71,20 @@ fn CheckoutView() -> impl IntoView {
                 })
                 .await;
             outcome.set(Some(match result {
-                Ok(order) => Outcome::Paid(order),
+                Ok(order) => {
+                    count.emptied();
+                    Outcome::Paid(order)
+                }
                 Err(e) => {
                     attempt.set_value(new_key());
                     Outcome::Failed(e)
                 }
             }));
             paying.set(false);
+            // The outcome's heading takes the focus the "Pay now" button had.
+            request_animation_frame(|| {
+                crate::components::focus::focus_first("main .card h2");
+            });
         });
     };
 

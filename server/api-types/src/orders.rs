@@ -215,6 +215,8 @@ pub struct Order {
     pub id: i64,
     /// The buyer's user id.
     pub user_id: i64,
+    /// The buyer's username when they ordered (empty for orders older than this field).
+    pub customer: String,
     pub status: OrderStatus,
     pub items: Vec<OrderItem>,
     pub total_cents: i64,

@@ -296,9 +296,69 @@ pub fn format_cents(cents: i64, currency: &str) -> String {
     format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)
 }
 
+/// Parses an amount typed in whole currency units into cents: `12.9`, `12.90`, `12,90` (a
+/// decimal comma, as written in French) and `12` are 1290. At most two decimals, no sign, no
+/// thousands separators, at most [`MAX_TYPED_CENTS`]; `None` for anything else.
+pub fn parse_typed_amount(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = match text.split_once(['.', ',']) {
+        Some((_, "")) => return None,
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 12
+        || !digits(whole)
+        || fraction.len() > 2
+        || !digits(fraction)
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    let cents = whole.checked_mul(100)?.checked_add(fraction)?;
+    (cents <= MAX_TYPED_CENTS).then_some(cents)
+}
+
+/// The largest amount [`parse_typed_amount`] accepts: 1,000,000.00 in cents.
+pub const MAX_TYPED_CENTS: i64 = 100_000_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_amounts_become_cents() {
+        for (typed, cents) in [
+            ("12.90", 1290),
+            ("12,90", 1290),
+            ("12.9", 1290),
+            (" 12 ", 1200),
+            ("0,05", 5),
+            ("1000000", MAX_TYPED_CENTS),
+        ] {
+            assert_eq!(parse_typed_amount(typed), Some(cents), "{typed}");
+        }
+        for bad in [
+            "",
+            "12.905",
+            "-1",
+            "1e3",
+            "12.",
+            ".5",
+            "1 000",
+            "12€",
+            "1000000.01",
+            "99999999999999",
+        ] {
+            assert_eq!(parse_typed_amount(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn usernames_are_trimmed_and_lower_cased() {

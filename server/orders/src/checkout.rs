@@ -203,6 +203,7 @@ pub(crate) async fn create_order(
 
     let reservation = Reservation {
         user_id,
+        customer: &identity.username,
         key: &key,
         request_hash: &hash,
         lines: &lines,

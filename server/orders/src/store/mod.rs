@@ -182,6 +182,9 @@ pub(crate) struct OrderHeader {
 /// The first step of a checkout: what to reserve.
 pub(crate) struct Reservation<'a> {
     pub user_id: i64,
+    /// The buyer's username when ordering (from the access token), kept with the order for the
+    /// admin board.
+    pub customer: &'a str,
     /// The `Idempotency-Key`, unique per user.
     pub key: &'a str,
     pub request_hash: &'a str,

@@ -147,7 +147,7 @@ async fn load_orders(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Order>,
         return Ok(Vec::new());
     }
     let orders: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders
+        "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders
          WHERE id = ANY($1)",
     )
     .bind(ids)
@@ -505,14 +505,15 @@ impl OrderStore for PostgresStore {
                 .await?;
         }
         let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
-             VALUES ($1, 'pending', 0, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO orders (user_id, customer, status, total_cents, currency, idempotency_key, request_hash, created_at)
+             VALUES ($1, $6, 'pending', 0, $2, $3, $4, $5) RETURNING id",
         )
         .bind(r.user_id)
         .bind(CURRENCY)
         .bind(r.key)
         .bind(r.request_hash)
         .bind(now_text())
+        .bind(r.customer)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match e {

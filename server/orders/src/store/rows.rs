@@ -9,6 +9,7 @@ use std::collections::HashMap;
 pub(crate) struct OrderRow {
     pub id: i64,
     pub user_id: i64,
+    pub customer: String,
     pub status: String,
     pub total_cents: i64,
     pub currency: String,
@@ -75,6 +76,7 @@ pub(crate) fn assemble(
         let order = Order {
             id: row.id,
             user_id: row.user_id,
+            customer: row.customer,
             status: parse_status(&row.status)?,
             items: lines.remove(&row.id).unwrap_or_default(),
             total_cents: row.total_cents,

@@ -357,7 +357,7 @@ async fn an_owner_cancels_before_shipping_and_the_stock_comes_back() {
 }
 
 #[tokio::test]
-async fn admins_see_every_order_and_filter_by_status() {
+async fn admins_see_every_order_with_its_customer_and_filter_by_status() {
     let app = spawn_orders(1.0).await;
     let admin = app.admin_token();
     let a = app.buy(&app.token_for(1), "a", 1, 1).await;
@@ -382,6 +382,14 @@ async fn admins_see_every_order_and_filter_by_status() {
         .await
         .unwrap();
     assert_eq!(all["total"], 2);
+    // Each order names its buyer as they were called when they ordered.
+    let customers: Vec<&Value> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["customer"])
+        .collect();
+    assert_eq!(customers, [&json!("user2"), &json!("user1")]);
     let preparing: Value = app
         .get_as(&admin, "/api/admin/orders?status=preparing")
         .await

@@ -22,6 +22,7 @@ pub(crate) async fn reserve(
 ) -> Result<Reserved, OrdersError> {
     let Reservation {
         user_id,
+        customer,
         key,
         request_hash: hash,
         lines,
@@ -33,10 +34,11 @@ pub(crate) async fn reserve(
         .unwrap_or_default();
     // The first statement writes, so the transaction holds SQLite's write lock from the start.
     let order_id: i64 = sqlx::query_scalar(
-        "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key, request_hash, created_at)
-         VALUES (?, 'pending', 0, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO orders (user_id, customer, status, total_cents, currency, idempotency_key, request_hash, created_at)
+         VALUES (?, ?, 'pending', 0, ?, ?, ?, ?) RETURNING id",
     )
     .bind(user_id)
+    .bind(customer)
     .bind(CURRENCY)
     .bind(key)
     .bind(hash)

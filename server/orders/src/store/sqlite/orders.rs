@@ -102,7 +102,7 @@ pub(crate) async fn load_orders(
     }
     let list = vec!["?"; ids.len()].join(", ");
     let orders_sql = format!(
-        "SELECT id, user_id, status, total_cents, currency, created_at FROM orders WHERE id IN ({list})"
+        "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders WHERE id IN ({list})"
     );
     let items_sql = format!(
         "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
