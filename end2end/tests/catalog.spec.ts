@@ -12,6 +12,7 @@ test('the catalog is searched, filtered by category and sorted', async ({ page }
   await expect(page).toHaveURL(/q=kettle/);
   await expect(products.getByRole('listitem')).toHaveCount(1);
   await expect(products.getByRole('heading', { name: 'Gooseneck Kettle, 1 l' })).toBeVisible();
+  await expect(page.getByText('1 product', { exact: true })).toBeVisible();
 
   await page.getByLabel('Search').fill('zzz nothing');
   await page.getByRole('button', { name: 'Search' }).click();

@@ -13,6 +13,9 @@ test('an admin ships an order and the customer sees it on the open order page wi
   const orderId = (await customer.getByRole('heading', { level: 1 }).innerText()).replace('Order #', '').trim();
   const status = customer.getByTestId('order-status');
   await expect(status).toHaveText('Paid');
+  const progress = customer.getByRole('list', { name: 'Progress' });
+  await expect(progress.getByRole('listitem')).toHaveText(['✓Paid', 'Preparing', 'Shipped', 'Delivered']);
+  await expect(progress.locator('[aria-current="step"]')).toHaveText('✓Paid');
   let reloaded = false;
   customer.on('load', () => { reloaded = true; });
 
@@ -28,6 +31,8 @@ test('an admin ships an order and the customer sees it on the open order page wi
   await admin.getByRole('button', { name: `Mark shipped #${orderId}` }).click();
 
   await expect(status).toHaveText('Shipped');
+  await expect(progress.locator('[aria-current="step"]')).toHaveText('✓Shipped');
+  await expect(progress.locator('li.done')).toHaveCount(2);
   await expect(customer.getByRole('list', { name: 'Timeline' }).getByRole('listitem')).toHaveCount(4);
   expect(reloaded).toBe(false);
   // Shipped orders can no longer be cancelled.

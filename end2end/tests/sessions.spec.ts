@@ -19,6 +19,8 @@ test('two tabs share the session; signing out everywhere in one signs out the ot
 
   await first.getByRole('link', { name: 'Account' }).click();
   await expect(first.getByRole('list', { name: 'Sessions' }).getByText('This device')).toBeVisible();
+  // Named for people, not as the raw User-Agent.
+  await expect(first.getByRole('list', { name: 'Sessions' }).getByText('Chrome on Linux').first()).toBeVisible();
   await first.getByRole('button', { name: 'Sign out everywhere' }).click();
   await expect(first.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 

@@ -19,6 +19,52 @@ pub(crate) fn ErrorMessage(error: ApiError) -> impl IntoView {
     view! { <p class="error" role="alert">{error.message()}</p> }
 }
 
+/// A browser and system for people, from a `User-Agent`: "Firefox on Linux", "Chrome on
+/// Android", "Safari on iOS"; a client that is no browser by its first word ("curl").
+pub(crate) fn device_name(user_agent: &str) -> String {
+    let ua = user_agent;
+    let has = |s: &str| ua.contains(s);
+    let browser = if has("Firefox/") {
+        "Firefox"
+    } else if has("Edg/") {
+        "Edge"
+    } else if has("OPR/") {
+        "Opera"
+    } else if has("Chrome/") || has("Chromium/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") && has("Version/") {
+        "Safari"
+    } else {
+        let first = ua.split(['/', ' ']).next().unwrap_or("").trim();
+        return if first.is_empty() {
+            "Unknown device".to_owned()
+        } else {
+            first.to_owned()
+        };
+    };
+    let system = if has("Android") {
+        "Android"
+    } else if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") || has("X11") {
+        "Linux"
+    } else {
+        return browser.to_owned();
+    };
+    format!("{browser} on {system}")
+}
+
+/// `n` with the word for one or for several: `1 product`, `2 products`.
+pub(crate) fn count_of(n: u64, one: &str, several: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { several })
+}
+
 /// The loading indicator.
 #[component]
 pub(crate) fn Loading() -> impl IntoView {

@@ -150,11 +150,11 @@ fn Sessions() -> impl IntoView {
                     <ul class="sessions" aria-label="Sessions">
                         {list.into_iter().map(|s| {
                             let id = s.id.clone();
-                            let device = s.user_agent.clone().unwrap_or_else(|| "Unknown device".to_owned());
+                            let device = s.user_agent.as_deref().map_or_else(|| "Unknown device".to_owned(), crate::components::device_name);
                             let since = s.last_used_at.get(..16).unwrap_or("").replace('T', " ");
                             view! {
                                 <li>
-                                    <span class="device">{device}</span>
+                                    <span class="device" title=s.user_agent.clone().unwrap_or_default()>{device}</span>
                                     " · last used " {since}
                                     {if s.current {
                                         view! { " · " <strong>"This device"</strong> }.into_any()

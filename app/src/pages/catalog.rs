@@ -146,7 +146,7 @@ pub(crate) fn CatalogPage() -> impl IntoView {
                     let prev = href(&CatalogQuery { page: current.saturating_sub(1), ..q.clone() });
                     let next = href(&CatalogQuery { page: current + 1, ..q });
                     view! {
-                        <p class="hint">{p.total} " products"</p>
+                        <p class="hint">{crate::components::count_of(p.total, "product", "products")}</p>
                         <ul class="grid" aria-label="Products">
                             {p.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
                         </ul>

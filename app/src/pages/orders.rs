@@ -165,6 +165,7 @@ fn OrderView() -> impl IntoView {
                 <p class="order-status">
                     "Status: " <strong class=status_class(o.status) data-testid="order-status">{o.status.label()}</strong>
                 </p>
+                <Progress status=o.status />
                 <OrderLines order=o.clone() />
                 <p class="total">"Total: " <strong>{price(o.total_cents, &o.currency)}</strong></p>
                 <h2>"Timeline"</h2>
@@ -178,4 +179,32 @@ fn OrderView() -> impl IntoView {
             }.into_any()
         }
     }
+}
+
+/// The steps of a paid order, in order.
+const STEPS: [OrderStatus; 4] = [
+    OrderStatus::Paid,
+    OrderStatus::Preparing,
+    OrderStatus::Shipped,
+    OrderStatus::Delivered,
+];
+
+/// Where a paid order is on its way: paid → preparing → shipped → delivered, the steps done
+/// marked and the current one `aria-current="step"`. An order that never got there (pending,
+/// payment failed, cancelled) shows no tracker.
+#[component]
+fn Progress(status: OrderStatus) -> impl IntoView {
+    STEPS.iter().position(|s| *s == status).map(|reached| view! {
+        <ol class="progress" aria-label="Progress">
+            {STEPS.iter().enumerate().map(|(i, step)| {
+                let class = if i < reached { "done" } else if i == reached { "current" } else { "todo" };
+                view! {
+                    <li class=class aria-current=(i == reached).then_some("step")>
+                        <span class="dot" aria-hidden="true">{if i <= reached { "✓" } else { "" }}</span>
+                        {step.label()}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    })
 }
