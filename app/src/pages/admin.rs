@@ -169,6 +169,25 @@ fn ProductsTable() -> impl IntoView {
     }
 }
 
+/// A price typed in euros and a stock typed as a whole number, as cents and units; the
+/// problem to show when either is not.
+fn price_and_stock(price: &str, stock: &str) -> Result<(i64, i64), ApiError> {
+    match (
+        api_types::validate::parse_typed_amount(price),
+        stock.trim().parse::<i64>(),
+    ) {
+        (Some(cents), Ok(units)) => Ok((cents, units)),
+        _ => Err(ApiError::Problem(api_types::Problem::new(
+            422,
+            "validation_failed",
+            "Invalid input",
+            Some(
+                "Enter the price in euros, like 12.90, and the stock as a whole number.".to_owned(),
+            ),
+        ))),
+    }
+}
+
 /// The form that adds a product to the catalog (price typed in euros).
 #[component]
 fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
@@ -189,21 +208,14 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
-        let (Some(price_cents), Ok(units)) = (
-            api_types::validate::parse_typed_amount(&price_typed.get_untracked()),
-            stock.get_untracked().trim().parse::<i64>(),
-        ) else {
-            error.set(Some(ApiError::Problem(api_types::Problem::new(
-                422,
-                "validation_failed",
-                "Invalid input",
-                Some(
-                    "Enter the price in euros, like 12.90, and the stock as a whole number."
-                        .to_owned(),
-                ),
-            ))));
-            return;
-        };
+        let (price_cents, units) =
+            match price_and_stock(&price_typed.get_untracked(), &stock.get_untracked()) {
+                Ok(both) => both,
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
+            };
         let product = NewProduct {
             name: name.get_untracked(),
             description: description.get_untracked(),
@@ -283,25 +295,14 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
             }
         });
     };
-    let save = move |_| {
-        let price = api_types::validate::parse_typed_amount(&price_typed.get_untracked());
-        let units = stock.get_untracked().trim().parse::<i64>();
-        match (price, units) {
-            (Some(p), Ok(s)) => send(ProductPatch {
-                price_cents: Some(p),
-                stock: Some(s),
-                ..ProductPatch::default()
-            }),
-            _ => error.set(Some(ApiError::Problem(api_types::Problem::new(
-                422,
-                "validation_failed",
-                "Invalid input",
-                Some(
-                    "Enter the price in euros, like 12.90, and the stock as a whole number."
-                        .to_owned(),
-                ),
-            )))),
-        }
+    let save = move |_| match price_and_stock(&price_typed.get_untracked(), &stock.get_untracked())
+    {
+        Ok((p, s)) => send(ProductPatch {
+            price_cents: Some(p),
+            stock: Some(s),
+            ..ProductPatch::default()
+        }),
+        Err(e) => error.set(Some(e)),
     };
     let active = product.active;
     let toggle = move |_| {
