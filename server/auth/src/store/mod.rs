@@ -84,6 +84,12 @@ impl RoleChange {
             && !self.disabled.unwrap_or(user.disabled);
         is_admin_now && !admin_after
     }
+
+    /// Whether a user changed from `before` to `after` is signed out everywhere at once: a
+    /// disabled user, and a changed role (the role in their access tokens is stale).
+    pub(crate) fn ends_sessions(before: &User, after: &User) -> bool {
+        after.disabled || after.role != before.role
+    }
 }
 
 /// Why an admin's change to a user was not made.

@@ -310,8 +310,7 @@ impl UserStore for PostgresStore {
         .map_err(store_error)?
         .ok_or(UserChangeError::NotFound)?;
         let after = user_from_row(&after).map_err(store_error)?;
-        if after.disabled || after.role != before.role {
-            // A disabled user is signed out everywhere; a changed role takes effect at once too.
+        if RoleChange::ends_sessions(&before, &after) {
             end_sessions_in(&mut tx, id, None, now)
                 .await
                 .map_err(store_error)?;

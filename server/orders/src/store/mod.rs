@@ -194,6 +194,18 @@ pub(crate) struct Reservation<'a> {
     pub from_cart: bool,
 }
 
+/// Why a line could not be reserved, given the product's stock if it is in the catalog and
+/// active: 409 `out_of_stock` with what is left, else 409 `unknown_product`.
+pub(crate) fn shortfall(product_id: i64, stock: Option<i64>) -> OrdersError {
+    match stock {
+        Some(available) => OrdersError::OutOfStock {
+            product_id,
+            available,
+        },
+        None => OrdersError::UnknownProduct { product_id },
+    }
+}
+
 /// A reserved order.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Reserved {

@@ -552,13 +552,7 @@ impl OrderStore for PostgresStore {
                         .bind(product_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                return Err(match stock {
-                    Some(available) => OrdersError::OutOfStock {
-                        product_id,
-                        available,
-                    },
-                    None => OrdersError::UnknownProduct { product_id },
-                });
+                return Err(crate::store::shortfall(product_id, stock));
             };
             let name: String = row.try_get("name")?;
             let unit: i64 = row.try_get("price_cents")?;

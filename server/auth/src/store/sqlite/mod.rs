@@ -151,8 +151,7 @@ impl UserStore for SqliteStore {
             .await
             .map_err(store_error)?
             .ok_or(UserChangeError::NotFound)?;
-        if after.disabled || after.role != before.role {
-            // A disabled user is signed out everywhere; a changed role takes effect at once too.
+        if RoleChange::ends_sessions(&before, &after) {
             sessions::end_sessions_in(&mut tx, id, None, now)
                 .await
                 .map_err(store_error)?;
