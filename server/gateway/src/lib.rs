@@ -129,6 +129,8 @@ fn router(
         api = api.layer(cors);
     }
     let hsts = state.cookie_secure;
+    // The app's file names (hashed or not), read once for the shell and its loader.
+    let names = site::PkgNames::of(&site);
     let routes = api
         .route("/health/ready", get(health::ready))
         .with_state(state)
@@ -138,9 +140,9 @@ fn router(
         )
         .route(
             "/boot.js",
-            get(site::boot_script(&site, settings.live_reload)),
+            get(site::boot_script(&site, &names, settings.live_reload)),
         )
-        .fallback_service(site::service(site, settings.live_reload)?);
+        .fallback_service(site::service(site, names, settings.live_reload)?);
     // No handler ever sees a path it could misread; every answer has the security headers.
     let routes = routes.layer(axum::middleware::from_fn(layers::refuse_unsafe_paths));
     let routes = layers::security_headers(routes, settings.live_reload, hsts);

@@ -119,10 +119,11 @@ fn boot_text(names: &PkgNames) -> String {
 /// request (cargo-leptos renames the files on every build).
 pub(crate) fn boot_script(
     options: &LeptosOptions,
+    names: &PkgNames,
     live_reload: bool,
 ) -> impl Fn() -> std::future::Ready<axum::response::Response> + Clone {
     let options = options.clone();
-    let body = boot_text(&PkgNames::of(&options));
+    let body = boot_text(names);
     move || {
         let body = if live_reload {
             boot_text(&PkgNames::of(&options))
@@ -179,15 +180,19 @@ fn shell_response(html: Bytes, path: &str) -> axum::response::Response {
         .into_response()
 }
 
-/// Serves the site: files held in memory ([`SiteFiles`], read at start unless `live_reload`),
+/// Serves the site, linking the app's files by `names` ([`PkgNames::of`], read again per request
+/// under live reload): files held in memory ([`SiteFiles`], read at start unless `live_reload`),
 /// else files under `options.site_root` from disk, else the shell for client routes (404 for a
 /// path that is no page of the app), else 404.
 ///
 /// # Errors
 /// A file under the site root that cannot be read at start.
-pub(crate) fn service(options: LeptosOptions, live_reload: bool) -> std::io::Result<MethodRouter> {
+pub(crate) fn service(
+    options: LeptosOptions,
+    names: PkgNames,
+    live_reload: bool,
+) -> std::io::Result<MethodRouter> {
     let root = options.site_root.to_string();
-    let names = PkgNames::of(&options);
     let files = if live_reload {
         SiteFiles::none()
     } else {
