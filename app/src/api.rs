@@ -19,8 +19,8 @@ const TRANSPORT_HEADER: &str = "X-Refresh-Token-Transport";
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The server answered with problem details.
-    Problem(Problem),
+    /// The server answered with problem details (boxed: a problem is large, an error small).
+    Problem(Box<Problem>),
     /// No answer (offline, server down) or an answer that is not what the API promises.
     Network(String),
 }
@@ -39,13 +39,21 @@ impl ApiError {
         matches!(self, ApiError::Problem(p) if p.status == 401)
     }
 
-    /// A sentence to show a person.
+    /// A sentence to show a person, in the current language (reactive; see
+    /// [`crate::problems`]).
     pub fn message(&self) -> String {
         match self {
-            ApiError::Problem(p) => p.message().to_owned(),
-            ApiError::Network(_) => {
-                "The shop cannot be reached. Check your connection and try again.".to_owned()
-            }
+            ApiError::Problem(p) => crate::problems::problem_text(p),
+            ApiError::Network(_) => leptos_fluent::tr!("network-error"),
+        }
+    }
+
+    /// The rule `field` broke, when the server (or the app's own check) named it in a 422
+    /// problem's `errors`.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        match self {
+            ApiError::Problem(p) => p.field_error(field).map(str::to_owned),
+            ApiError::Network(_) => None,
         }
     }
 }
@@ -53,13 +61,13 @@ impl ApiError {
 async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<Problem>().await {
-        Ok(p) => ApiError::Problem(p),
-        Err(_) => ApiError::Problem(Problem::new(
+        Ok(p) => ApiError::Problem(Box::new(p)),
+        Err(_) => ApiError::Problem(Box::new(Problem::new(
             status,
             "http_error",
             "Error",
             Some(format!("The shop answered with HTTP {status}.")),
-        )),
+        ))),
     }
 }
 

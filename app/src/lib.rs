@@ -9,8 +9,10 @@
 pub mod api;
 mod cart_count;
 mod components;
+mod i18n;
 mod live;
 mod pages;
+mod problems;
 pub mod session;
 mod tabs;
 
@@ -31,28 +33,30 @@ pub fn App() -> impl IntoView {
     cart_count::CartCount::start(session);
     leptos_meta::provide_meta_context();
     view! {
-        <leptos_meta::Title formatter=|page: String| if page.is_empty() { "Bean & Leaf".to_owned() } else { format!("{page} · Bean & Leaf") } />
-        <Router>
-            <components::focus::SkipLink />
-            <Nav />
-            <components::health::DegradedBanner />
-            <components::focus::FocusOnNavigation />
-            <main class="page" id="main" tabindex="-1">
-                <Routes fallback=|| view! { <pages::NotFound /> }>
-                    <Route path=path!("/") view=pages::catalog::CatalogPage />
-                    <Route path=path!("/products/:id") view=pages::product::ProductPage />
-                    <Route path=path!("/login") view=pages::login::LoginPage />
-                    <Route path=path!("/register") view=pages::register::RegisterPage />
-                    <Route path=path!("/cart") view=pages::cart::CartPage />
-                    <Route path=path!("/checkout") view=pages::checkout::CheckoutPage />
-                    <Route path=path!("/orders") view=pages::orders::OrdersPage />
-                    <Route path=path!("/orders/:id") view=pages::orders::OrderPage />
-                    <Route path=path!("/account") view=pages::account::AccountPage />
-                    <Route path=path!("/admin/orders") view=pages::admin::AdminOrdersPage />
-                    <Route path=path!("/admin/products") view=pages::admin::AdminProductsPage />
-                    <Route path=path!("/admin/users") view=pages::users::AdminUsersPage />
-                </Routes>
-            </main>
-        </Router>
+        <i18n::I18nProvider>
+            <leptos_meta::Title formatter=|page: String| if page.is_empty() { "Bean & Leaf".to_owned() } else { format!("{page} · Bean & Leaf") } />
+            <Router>
+                <components::focus::SkipLink />
+                <Nav />
+                <components::health::DegradedBanner />
+                <components::focus::FocusOnNavigation />
+                <main class="page" id="main" tabindex="-1">
+                    <Routes fallback=|| view! { <pages::NotFound /> }>
+                        <Route path=path!("/") view=pages::catalog::CatalogPage />
+                        <Route path=path!("/products/:id") view=pages::product::ProductPage />
+                        <Route path=path!("/login") view=pages::login::LoginPage />
+                        <Route path=path!("/register") view=pages::register::RegisterPage />
+                        <Route path=path!("/cart") view=pages::cart::CartPage />
+                        <Route path=path!("/checkout") view=pages::checkout::CheckoutPage />
+                        <Route path=path!("/orders") view=pages::orders::OrdersPage />
+                        <Route path=path!("/orders/:id") view=pages::orders::OrderPage />
+                        <Route path=path!("/account") view=pages::account::AccountPage />
+                        <Route path=path!("/admin/orders") view=pages::admin::AdminOrdersPage />
+                        <Route path=path!("/admin/products") view=pages::admin::AdminProductsPage />
+                        <Route path=path!("/admin/users") view=pages::users::AdminUsersPage />
+                    </Routes>
+                </main>
+            </Router>
+        </i18n::I18nProvider>
     }
 }

@@ -34,7 +34,7 @@ test('an admin edits a price in euros and adds a product, which the catalog show
   await expect(price).toHaveValue('79.90');
   await price.fill('41,50');
   await page.getByRole('button', { name: 'Save Hand Grinder, Conical Burr' }).click();
-  await expect(page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Hand Grinder' })).toContainText('41.50 EUR');
+  await expect(page.getByRole('table', { name: 'Products' }).getByRole('row').filter({ hasText: 'Hand Grinder' })).toContainText('€41.50');
   await price.fill('forty');
   await page.getByRole('button', { name: 'Save Hand Grinder, Conical Burr' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter the price in euros');
@@ -52,7 +52,7 @@ test('an admin edits a price in euros and adds a product, which the catalog show
   await page.goto(`${base}/?q=cold brew`);
   const card = page.getByRole('list', { name: 'Products' }).getByRole('listitem');
   await expect(card).toHaveCount(1);
-  await expect(card).toContainText('18.90 EUR');
+  await expect(card).toContainText('€18.90');
 });
 
 test('a customer cannot open the admin pages', async ({ page }) => {

@@ -62,10 +62,10 @@ pub(crate) fn DegradedBanner() -> impl IntoView {
     move || {
         let mut notes = Vec::new();
         if !health.orders_up() {
-            notes.push("The catalog, cart and orders are temporarily unavailable. You can still sign in; please try again in a moment.");
+            notes.push(leptos_fluent::tr!("banner-orders-down"));
         }
         if !health.auth_up() {
-            notes.push("Signing in is temporarily unavailable; you can still browse the catalog.");
+            notes.push(leptos_fluent::tr!("banner-auth-down"));
         }
         (!notes.is_empty()).then(|| {
             view! {

@@ -7,20 +7,87 @@ pub(crate) mod protected;
 
 use crate::api::ApiError;
 use leptos::prelude::*;
+use leptos_fluent::{move_tr, tr};
 
-/// A price for people: `12.50 EUR`.
-pub(crate) fn price(cents: i64, currency: &str) -> String {
-    api_types::validate::format_cents(cents, currency)
+/// `cents` of `currency` as people of the current language write them; follows the language.
+#[component]
+pub(crate) fn Price(cents: i64, #[prop(into)] currency: String) -> impl IntoView {
+    move || crate::i18n::money(cents, &currency)
 }
 
-/// An error message, announced to screen readers.
+/// An RFC 3339 instant as a `<time>` in the browser's time zone and the current language.
+#[component]
+pub(crate) fn DateTime(#[prop(into)] at: String) -> impl IntoView {
+    let shown = at.clone();
+    view! { <time datetime=at>{move || crate::i18n::date_time(&shown)}</time> }
+}
+
+/// An error message in the current language, announced to screen readers.
 #[component]
 pub(crate) fn ErrorMessage(error: ApiError) -> impl IntoView {
-    view! { <p class="error" role="alert">{error.message()}</p> }
+    view! { <p class="error" role="alert">{move || error.message()}</p> }
+}
+
+/// The reason the input `field` (its name in the API) was refused, shown under it with the
+/// id `{id}-error` that [`described_by`] ties to it; nothing while `error` names another
+/// field or none.
+#[component]
+pub(crate) fn FieldMessage(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+    id: &'static str,
+) -> impl IntoView {
+    move || {
+        error
+            .with(|e| e.as_ref().and_then(|e| e.field_error(field)))
+            .map(|code| {
+                view! {
+                    <p class="field-error" id=format!("{id}-error")>
+                        {move || crate::problems::field_text(field, &code)}
+                    </p>
+                }
+            })
+    }
+}
+
+/// The `aria-describedby` of the input `id` for the API's `field` (reactive): its hint
+/// (`{id}-hint`) when it has one, and the reason [`FieldMessage`] shows while `error` names
+/// that field (WCAG 3.3.1).
+pub(crate) fn described_by(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+    id: &'static str,
+    hint: bool,
+) -> impl Fn() -> Option<String> {
+    move || {
+        let refused = error.with(|e| e.as_ref().is_some_and(|e| e.field_error(field).is_some()));
+        let ids: Vec<String> = [
+            hint.then(|| format!("{id}-hint")),
+            refused.then(|| format!("{id}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// `aria-invalid` of the input for the API's `field` (reactive): `true` while `error`
+/// names it.
+pub(crate) fn invalid(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> {
+    move || {
+        error
+            .with(|e| e.as_ref().is_some_and(|e| e.field_error(field).is_some()))
+            .then_some("true")
+    }
 }
 
 /// A browser and system for people, from a `User-Agent`: "Firefox on Linux", "Chrome on
-/// Android", "Safari on iOS"; a client that is no browser by its first word ("curl").
+/// Android", "Safari on iOS" (in the current language, reactive); a client that is no browser
+/// by its first word ("curl").
 pub(crate) fn device_name(user_agent: &str) -> String {
     let ua = user_agent;
     let has = |s: &str| ua.contains(s);
@@ -37,7 +104,7 @@ pub(crate) fn device_name(user_agent: &str) -> String {
     } else {
         let first = ua.split(['/', ' ']).next().unwrap_or("").trim();
         return if first.is_empty() {
-            "Unknown device".to_owned()
+            tr!("device-unknown")
         } else {
             first.to_owned()
         };
@@ -57,18 +124,13 @@ pub(crate) fn device_name(user_agent: &str) -> String {
     } else {
         return browser.to_owned();
     };
-    format!("{browser} on {system}")
-}
-
-/// `n` with the word for one or for several: `1 product`, `2 products`.
-pub(crate) fn count_of(n: u64, one: &str, several: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { several })
+    tr!("device-on", { "browser" => browser, "system" => system })
 }
 
 /// The loading indicator.
 #[component]
 pub(crate) fn Loading() -> impl IntoView {
-    view! { <p class="loading" aria-busy="true">"Loading…"</p> }
+    view! { <p class="loading" aria-busy="true">{move_tr!("loading")}</p> }
 }
 
 /// Adds `quantity` of a product to the cart (on top of what is already there).
@@ -134,11 +196,11 @@ pub(crate) fn AddToCart(
     view! {
         <div class="add-to-cart">
             <button on:click=click aria-busy=move || busy.get().to_string() disabled=move || !in_stock || !health.orders_up() || !session.ready()>
-                {if in_stock { "Add to cart" } else { "Sold out" }}
+                {move || if in_stock { tr!("add-to-cart") } else { tr!("sold-out") }}
             </button>
             <span role="status">
                 {move || match status.get() {
-                    Some(Ok(())) => view! { <span class="ok">"Added to cart"</span> }.into_any(),
+                    Some(Ok(())) => view! { <span class="ok">{move_tr!("added-to-cart")}</span> }.into_any(),
                     Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                     None => ().into_any(),
                 }}

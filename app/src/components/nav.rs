@@ -3,6 +3,7 @@
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::move_tr;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -20,32 +21,33 @@ pub(crate) fn Nav() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <nav aria-label="Main">
+            <nav aria-label=move || leptos_fluent::tr!("nav-main")>
                 <A href="/" attr:class="brand">"Bean & Leaf"</A>
-                <A href="/">"Catalog"</A>
-                <A href="/cart">"Cart" {move || {
+                <A href="/">{move_tr!("nav-catalog")}</A>
+                <A href="/cart">{move_tr!("nav-cart")} {move || {
                     count.get().filter(|n| *n > 0).map(|n| view! {
                         " " <span class="cart-count">{format!("({n})")}</span>
                     })
                 }}</A>
-                <A href="/orders">"Orders"</A>
+                <A href="/orders">{move_tr!("nav-orders")}</A>
                 <span class="spacer"></span>
                 {move || match session.user() {
                     Some(user) => view! {
                         {(user.role == api_types::auth::Role::Admin).then(|| view! {
-                            <A href="/admin/orders">"Orders board"</A>
-                            <A href="/admin/products">"Products"</A>
-                            <A href="/admin/users">"Users"</A>
+                            <A href="/admin/orders">{move_tr!("nav-board")}</A>
+                            <A href="/admin/products">{move_tr!("nav-products")}</A>
+                            <A href="/admin/users">{move_tr!("nav-users")}</A>
                         })}
-                        <span class="who">"Signed in as " <strong>{user.username}</strong></span>
-                        <A href="/account">"Account"</A>
-                        <button class="link" on:click=sign_out.clone()>"Sign out"</button>
+                        <span class="who">{move_tr!("nav-signed-in-as")} " " <strong>{user.username}</strong></span>
+                        <A href="/account">{move_tr!("nav-account")}</A>
+                        <button class="link" on:click=sign_out.clone()>{move_tr!("nav-sign-out")}</button>
                     }.into_any(),
                     None => view! {
-                        <A href="/login">"Sign in"</A>
-                        <A href="/register">"Register"</A>
+                        <A href="/login">{move_tr!("nav-sign-in")}</A>
+                        <A href="/register">{move_tr!("nav-register")}</A>
                     }.into_any(),
                 }}
+                <crate::i18n::LanguageSwitch />
             </nav>
         </header>
     }

@@ -2,20 +2,21 @@
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
-use crate::components::ErrorMessage;
+use crate::components::{described_by, invalid, ErrorMessage, FieldMessage};
 use crate::session::use_session;
 use api_types::validate::NewPassword;
 use api_types::Problem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub(crate) fn AccountPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Your account" />
-        <h1>"Your account"</h1>
+        <leptos_meta::Title text=move || tr!("your-account") />
+        <h1>{move_tr!("your-account")}</h1>
         <Protected>
             <Profile />
             <Sessions />
@@ -31,16 +32,24 @@ fn Profile() -> impl IntoView {
         session.user().map(|u| {
             view! {
                 <section class="card">
-                    <h2>"Profile"</h2>
+                    <h2>{move_tr!("profile")}</h2>
                     <dl class="profile">
-                        <dt>"Username"</dt><dd>{u.username.clone()}</dd>
-                        <dt>"E-mail"</dt><dd>{u.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                        <dt>"Role"</dt><dd>{u.role.as_str()}</dd>
-                        <dt>"Member since"</dt><dd>{u.created_at.get(..10).unwrap_or("").to_owned()}</dd>
+                        <dt>{move_tr!("username")}</dt><dd>{u.username.clone()}</dd>
+                        <dt>{move_tr!("email")}</dt><dd>{u.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        <dt>{move_tr!("role")}</dt><dd>{let role = u.role; move || role_label(role)}</dd>
+                        <dt>{move_tr!("member-since")}</dt><dd>{let at = u.created_at.clone(); move || crate::i18n::day(&at)}</dd>
                     </dl>
                 </section>
             }
         })
+    }
+}
+
+/// A role for people, in the current language (reactive).
+pub(crate) fn role_label(role: api_types::auth::Role) -> String {
+    match role {
+        api_types::auth::Role::Admin => tr!("role-admin"),
+        api_types::auth::Role::Customer => tr!("role-customer"),
     }
 }
 
@@ -49,19 +58,21 @@ fn ChangePassword() -> impl IntoView {
     let session = use_session();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let done = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (c, n) = (current.get_untracked(), new.get_untracked());
+        done.set(false);
+        error.set(None);
         if let Err(e) = NewPassword::parse(&n) {
-            let problem = Problem::new(
-                422,
-                "validation_failed",
-                "Invalid input",
-                Some(e.to_string()),
-            );
-            outcome.set(Some(Err(ApiError::Problem(problem))));
+            // The server names the new password `new_password`.
+            let e = api_types::validate::Invalid {
+                field: "new_password",
+                ..e
+            };
+            error.set(Some(ApiError::Problem(Box::new(Problem::invalid(&e)))));
             return;
         }
         busy.set(true);
@@ -72,29 +83,32 @@ fn ChangePassword() -> impl IntoView {
                     async move { api.change_password(&c, &n).await }
                 })
                 .await;
-            if result.is_ok() {
-                current.set(String::new());
-                new.set(String::new());
+            match result {
+                Ok(()) => {
+                    current.set(String::new());
+                    new.set(String::new());
+                    done.set(true);
+                }
+                Err(e) => error.set(Some(e)),
             }
-            outcome.set(Some(result));
             busy.set(false);
         });
     };
     view! {
         <section class="card narrow-left">
-            <h2>"Change password"</h2>
-            <form on:submit=submit>
-                <label for="current-password">"Current password"</label>
+            <h2>{move_tr!("change-password")}</h2>
+            <form on:submit=submit novalidate=true>
+                <label for="current-password">{move_tr!("current-password")}</label>
                 <input id="current-password" type="password" autocomplete="current-password" required bind:value=current />
-                <label for="new-password">"New password"</label>
-                <input id="new-password" type="password" autocomplete="new-password" required bind:value=new />
-                <p class="hint">"At least 8 characters, not one of the most common passwords."</p>
-                {move || match outcome.get() {
-                    Some(Ok(())) => view! { <p class="ok" role="status">"Password changed. Your other devices have been signed out."</p> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
-                    None => ().into_any(),
-                }}
-                <button type="submit" disabled=move || busy.get()>"Change password"</button>
+                <label for="new-password">{move_tr!("new-password")}</label>
+                <input id="new-password" type="password" autocomplete="new-password" required bind:value=new
+                    aria-invalid=invalid(error, "new_password")
+                    aria-describedby=described_by(error, "new_password", "new-password", true) />
+                <p class="hint" id="new-password-hint">{move_tr!("new-password-hint")}</p>
+                <FieldMessage error field="new_password" id="new-password" />
+                <p role="status">{move || done.get().then(|| view! { <span class="ok">{move_tr!("password-changed")}</span> })}</p>
+                {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
+                <button type="submit" disabled=move || busy.get()>{move_tr!("change-password")}</button>
             </form>
         </section>
     }
@@ -142,24 +156,26 @@ fn Sessions() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Where you are signed in"</h2>
+            <h2>{move_tr!("signed-in-where")}</h2>
             {move || match sessions.get() {
                 None => view! { <crate::components::Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <ul class="sessions" aria-label="Sessions">
+                    <ul class="sessions" aria-label=move || tr!("sessions")>
                         {list.into_iter().map(|s| {
                             let id = s.id.clone();
-                            let device = s.user_agent.as_deref().map_or_else(|| "Unknown device".to_owned(), crate::components::device_name);
-                            let since = s.last_used_at.get(..16).unwrap_or("").replace('T', " ");
+                            let agent = s.user_agent.clone();
+                            let device = move || agent.as_deref().map_or_else(|| tr!("device-unknown"), crate::components::device_name);
+                            let since = s.last_used_at.clone();
+                            let since = move || tr!("last-used", { "when" => crate::i18n::date_time(&since) });
                             view! {
                                 <li>
                                     <span class="device" title=s.user_agent.clone().unwrap_or_default()>{device}</span>
-                                    " · last used " {since}
+                                    " · " {since}
                                     {if s.current {
-                                        view! { " · " <strong>"This device"</strong> }.into_any()
+                                        view! { " · " <strong>{move_tr!("this-device")}</strong> }.into_any()
                                     } else {
-                                        view! { " " <button class="link" on:click=move |_| end(id.clone())>"Sign out this device"</button> }.into_any()
+                                        view! { " " <button class="link" on:click=move |_| end(id.clone())>{move_tr!("sign-out-device")}</button> }.into_any()
                                     }}
                                 </li>
                             }
@@ -167,7 +183,7 @@ fn Sessions() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
-            <button on:click=everywhere>"Sign out everywhere"</button>
+            <button on:click=everywhere>{move_tr!("sign-out-everywhere")}</button>
         </section>
     }
 }

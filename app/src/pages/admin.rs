@@ -4,14 +4,15 @@
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
-use crate::components::{price, ErrorMessage, Loading};
-use crate::pages::orders::status_class;
+use crate::components::{described_by, invalid, ErrorMessage, FieldMessage, Loading, Price};
+use crate::pages::orders::{status_label, StatusBadge};
 use crate::session::use_session;
 use api_types::auth::Role;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch};
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
 /// Shows `children` to admins only.
@@ -25,7 +26,7 @@ pub(crate) fn AdminOnly(children: ChildrenFn) -> impl IntoView {
                 move || if session.user().is_some_and(|u| u.role == Role::Admin) {
                     children().into_any()
                 } else {
-                    view! { <p class="error" role="alert">"This page is for admins."</p> }.into_any()
+                    view! { <p class="error" role="alert">{move_tr!("admins-only")}</p> }.into_any()
                 }
             }
         </Protected>
@@ -33,25 +34,38 @@ pub(crate) fn AdminOnly(children: ChildrenFn) -> impl IntoView {
 }
 
 /// The admin's next step for an order in `status` (the lifecycle table's forward move for
-/// admins; cancelling has its own place), with its button label.
-fn next_step(status: OrderStatus) -> Option<(OrderStatus, &'static str)> {
-    let to = status
+/// admins; cancelling has its own place).
+fn next_step(status: OrderStatus) -> Option<OrderStatus> {
+    status
         .next_steps(Actor::Admin)
-        .find(|to| *to != OrderStatus::Cancelled)?;
-    let label = match to {
-        OrderStatus::Preparing => "Start preparing",
-        OrderStatus::Shipped => "Mark shipped",
-        OrderStatus::Delivered => "Mark delivered",
-        _ => to.label(),
-    };
-    Some((to, label))
+        .find(|to| *to != OrderStatus::Cancelled)
+}
+
+/// Who placed `order`: the username kept with it, else (orders placed before names were kept)
+/// its user id (reactive).
+fn customer_label(order: &Order) -> String {
+    if order.customer.is_empty() {
+        tr!("customer-user-id", { "id" => order.user_id })
+    } else {
+        order.customer.clone()
+    }
+}
+
+/// The label of the button that moves an order to `to`, in the current language (reactive).
+fn step_label(to: OrderStatus) -> String {
+    match to {
+        OrderStatus::Preparing => tr!("start-preparing"),
+        OrderStatus::Shipped => tr!("mark-shipped"),
+        OrderStatus::Delivered => tr!("mark-delivered"),
+        other => status_label(other),
+    }
 }
 
 #[component]
 pub(crate) fn AdminOrdersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Orders board" />
-        <h1>"Orders board"</h1>
+        <leptos_meta::Title text=move || tr!("nav-board") />
+        <h1>{move_tr!("nav-board")}</h1>
         <AdminOnly>
             <OrdersBoard />
         </AdminOnly>
@@ -91,31 +105,34 @@ fn OrdersBoard() -> impl IntoView {
         });
     };
     let filter_changed = move |ev| filter.set(OrderStatus::parse(&event_target_value(&ev)));
+    // Named outside `view!`: leptos-fluent's translation check skips the first `{…}` after a
+    // `<tr>` (it reads the tag as a `tr!` call).
+    let order_column = move_tr!("col-order");
     view! {
-        <label for="status-filter">"Show"</label>
+        <label for="status-filter">{move_tr!("show-orders")}</label>
         <select id="status-filter" on:change=filter_changed>
-            <option value="">"All orders"</option>
-            {OrderStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            <option value="">{move_tr!("all-orders")}</option>
+            {OrderStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{let s = *s; move || status_label(s)}</option> }).collect_view()}
         </select>
         {move || failure.get().map(|e| view! { <ErrorMessage error=e /> })}
         {move || match orders.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
-            Some(Ok(page)) if page.items.is_empty() => view! { <p>"No orders."</p> }.into_any(),
+            Some(Ok(page)) if page.items.is_empty() => view! { <p>{move_tr!("board-empty")}</p> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board stack" aria-label="Orders board">
-                    <thead><tr><th>"Order"</th><th>"Customer"</th><th>"Total"</th><th>"Status"</th><th>"Next step"</th></tr></thead>
+                <table class="board stack" aria-label=move || tr!("nav-board")>
+                    <thead><tr><th>{order_column}</th><th>{move_tr!("col-customer")}</th><th>{move_tr!("col-total")}</th><th>{move_tr!("col-status")}</th><th>{move_tr!("col-next-step")}</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|o: Order| {
                             let id = o.id;
                             view! {
                                 <tr>
-                                    <td data-label="Order"><A href=format!("/orders/{id}")>"#" {id}</A></td>
-                                    <td data-label="Customer">{if o.customer.is_empty() { format!("user {}", o.user_id) } else { o.customer.clone() }}</td>
-                                    <td data-label="Total">{price(o.total_cents, &o.currency)}</td>
-                                    <td data-label="Status"><span class=status_class(o.status)>{o.status.label()}</span></td>
-                                    <td class="actions">{next_step(o.status).map(|(to, label)| view! {
-                                        <button on:click=move |_| advance(id, to) aria-label=format!("{label} #{id}")>{label}</button>
+                                    <td data-label=move || order_column.get()><A href=format!("/orders/{id}")>"#" {id}</A></td>
+                                    <td data-label=move || tr!("col-customer")>{let o = o.clone(); move || customer_label(&o)}</td>
+                                    <td data-label=move || tr!("col-total")><Price cents=o.total_cents currency=o.currency.clone() /></td>
+                                    <td data-label=move || tr!("col-status")><StatusBadge status=o.status /></td>
+                                    <td class="actions">{next_step(o.status).map(|to| view! {
+                                        <button on:click=move |_| advance(id, to) aria-label=move || format!("{} #{id}", step_label(to))>{move || step_label(to)}</button>
                                     })}</td>
                                 </tr>
                             }
@@ -130,8 +147,8 @@ fn OrdersBoard() -> impl IntoView {
 #[component]
 pub(crate) fn AdminProductsPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Products" />
-        <h1>"Products"</h1>
+        <leptos_meta::Title text=move || tr!("nav-products") />
+        <h1>{move_tr!("nav-products")}</h1>
         <AdminOnly>
             <ProductsTable />
         </AdminOnly>
@@ -158,8 +175,8 @@ fn ProductsTable() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(page)) => view! {
-            <table class="board stack" aria-label="Products">
-                <thead><tr><th>"Product"</th><th>"Price (€)"</th><th>"Stock"</th><th>"In catalog"</th><th></th></tr></thead>
+            <table class="board stack" aria-label=move || tr!("nav-products")>
+                <thead><tr><th>{move_tr!("col-product")}</th><th>{move_tr!("price-eur")}</th><th>{move_tr!("stock")}</th><th>{move_tr!("col-in-catalog")}</th><th></th></tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|p| view! { <ProductRow product=p on_saved=load /> }).collect_view()}
                 </tbody>
@@ -177,14 +194,15 @@ fn price_and_stock(price: &str, stock: &str) -> Result<(i64, i64), ApiError> {
         stock.trim().parse::<i64>(),
     ) {
         (Some(cents), Ok(units)) => Ok((cents, units)),
-        _ => Err(ApiError::Problem(api_types::Problem::new(
+        // The app's own code: nothing was sent.
+        _ => Err(ApiError::Problem(Box::new(api_types::Problem::new(
             422,
-            "validation_failed",
-            "Invalid input",
+            "price_or_stock",
+            "Unprocessable Entity",
             Some(
                 "Enter the price in euros, like 12.90, and the stock as a whole number.".to_owned(),
             ),
-        ))),
+        )))),
     }
 }
 
@@ -246,23 +264,29 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         });
     };
     view! {
-        <form class="card new-product" on:submit=submit aria-label="New product">
-            <h2>"Add a product"</h2>
-            <label for="new-product-name">"Name"</label>
-            <input id="new-product-name" required maxlength="120" bind:value=name />
-            <label for="new-product-description">"Description"</label>
-            <textarea id="new-product-description" required maxlength="2000" rows="2" bind:value=description></textarea>
-            <label for="new-product-price">"Price (€)"</label>
-            <input id="new-product-price" inputmode="decimal" required placeholder="12.90" bind:value=price_typed />
-            <label for="new-product-category">"Category"</label>
+        <form class="card new-product" on:submit=submit aria-label=move || tr!("new-product")>
+            <h2>{move_tr!("add-a-product")}</h2>
+            <label for="new-product-name">{move_tr!("product-name")}</label>
+            <input id="new-product-name" required maxlength="120" bind:value=name
+                aria-invalid=invalid(error, "name")
+                aria-describedby=described_by(error, "name", "new-product-name", false) />
+            <FieldMessage error field="name" id="new-product-name" />
+            <label for="new-product-description">{move_tr!("product-description")}</label>
+            <textarea id="new-product-description" required maxlength="2000" rows="2" bind:value=description
+                aria-invalid=invalid(error, "description")
+                aria-describedby=described_by(error, "description", "new-product-description", false)></textarea>
+            <FieldMessage error field="description" id="new-product-description" />
+            <label for="new-product-price">{move_tr!("price-eur")}</label>
+            <input id="new-product-price" inputmode="decimal" required placeholder=move || tr!("price-placeholder") bind:value=price_typed />
+            <label for="new-product-category">{move_tr!("product-category")}</label>
             <select id="new-product-category" required bind:value=category>
-                <option value="">"Choose…"</option>
+                <option value="">{move_tr!("choose")}</option>
                 {move || categories.get().into_iter().map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
             </select>
-            <label for="new-product-stock">"Stock"</label>
+            <label for="new-product-stock">{move_tr!("stock")}</label>
             <input id="new-product-stock" type="number" min="0" required bind:value=stock />
-            <button type="submit">"Add product"</button>
-            <p role="status">{move || created.get().map(|n| view! { <span class="ok">{format!("{n} added.")}</span> })}</p>
+            <button type="submit">{move_tr!("add-product")}</button>
+            <p role="status">{move || created.get().map(|n| view! { <span class="ok">{move || tr!("product-added", { "name" => n.clone() })}</span> })}</p>
             {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
         </form>
     }
@@ -314,13 +338,13 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
     let name = product.name.clone();
     view! {
         <tr>
-            <td data-label="Product">{product.name.clone()} <br /> <small>{price(product.price_cents, &product.currency)}</small></td>
-            <td data-label="Price (€)"><input type="text" inputmode="decimal" class="amount" aria-label=format!("Price of {name} in euros") bind:value=price_typed /></td>
-            <td data-label="Stock"><input type="number" min="0" aria-label=format!("Stock of {name}") bind:value=stock /></td>
-            <td data-label="In catalog">{if active { "Yes" } else { "Hidden" }}</td>
+            <td data-label=move || tr!("col-product")>{product.name.clone()} <br /> <small><Price cents=product.price_cents currency=product.currency.clone() /></small></td>
+            <td data-label=move || tr!("price-eur")><input type="text" inputmode="decimal" class="amount" aria-label={let name = name.clone(); move || tr!("price-of", { "name" => name.clone() })} bind:value=price_typed /></td>
+            <td data-label=move || tr!("stock")><input type="number" min="0" aria-label={let name = name.clone(); move || tr!("stock-of", { "name" => name.clone() })} bind:value=stock /></td>
+            <td data-label=move || tr!("col-in-catalog")>{move || if active { tr!("in-catalog-yes") } else { tr!("in-catalog-hidden") }}</td>
             <td class="actions">
-                <button on:click=save aria-label=format!("Save {name}")>"Save"</button> " "
-                <button class="link" on:click=toggle>{if active { "Hide" } else { "Show" }}</button>
+                <button on:click=save aria-label=move || tr!("save-named", { "name" => name.clone() })>{move_tr!("save")}</button> " "
+                <button class="link" on:click=toggle>{move || if active { tr!("hide") } else { tr!("show") }}</button>
                 {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
             </td>
         </tr>

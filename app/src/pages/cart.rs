@@ -2,19 +2,20 @@
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
-use crate::components::{price, ErrorMessage, Loading};
+use crate::components::{ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Cart, CartItem};
 use api_types::validate::Quantity;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
 #[component]
 pub(crate) fn CartPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Your cart" />
-        <h1>"Your cart"</h1>
+        <leptos_meta::Title text=move || tr!("your-cart") />
+        <h1>{move_tr!("your-cart")}</h1>
         <Protected>
             <CartView />
         </Protected>
@@ -39,8 +40,19 @@ fn CartView() -> impl IntoView {
     });
 
     let failure = RwSignal::new(None::<ApiError>);
+    // What the last change did, announced politely by screen readers (WCAG 4.1.3): the
+    // product's name and whether it was removed; the new total is read from the cart.
+    let announced = RwSignal::new(None::<(String, bool)>);
     let update = move |product_id: i64, quantity: Option<i64>| {
         failure.set(None);
+        announced.set(None);
+        let name = cart.with_untracked(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .and_then(|c| c.items.iter().find(|i| i.product_id == product_id))
+                .map(|i| i.name.clone())
+                .unwrap_or_default()
+        });
         spawn_local(async move {
             let result = session
                 .call(move |api| async move {
@@ -51,37 +63,58 @@ fn CartView() -> impl IntoView {
                 })
                 .await;
             match result {
-                Ok(c) => cart.set(Some(Ok(c))),
+                Ok(c) => {
+                    cart.set(Some(Ok(c)));
+                    announced.set(Some((name, quantity.is_none())));
+                }
                 Err(e) => {
                     // Show the error above the current cart, which is unchanged.
                     let current = session.call(|api| async move { api.cart().await }).await;
                     cart.set(Some(current));
-                    leptos::logging::warn!("cart update failed: {}", e.message());
+                    leptos::logging::warn!("cart update failed: {:?}", e.code());
                     failure.set(Some(e));
                 }
             }
         });
     };
 
-    move || {
+    let announcement = move || {
+        let (name, removed) = announced.get()?;
+        let total = cart.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.as_ref().ok())
+                .map(|c| crate::i18n::money(c.total_cents, &c.currency))
+        })?;
+        Some(if removed {
+            tr!("cart-removed", { "name" => name, "total" => total })
+        } else {
+            tr!("cart-updated", { "name" => name, "total" => total })
+        })
+    };
+    let page = move || {
         match cart.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(c)) if c.items.is_empty() => view! {
-            <p>"Your cart is empty. " <A href="/">"Browse the catalog"</A></p>
+            <p>{move_tr!("cart-empty")} " " <A href="/">{move_tr!("browse-catalog")}</A></p>
         }.into_any(),
         Some(Ok(c)) => view! {
             {move || failure.get().map(|e| view! { <ErrorMessage error=e /> })}
             <table class="cart stack">
-                <thead><tr><th>"Product"</th><th>"Unit price"</th><th>"Quantity"</th><th>"Total"</th><th></th></tr></thead>
+                <thead><tr><th>{move_tr!("col-product")}</th><th>{move_tr!("col-unit-price")}</th><th>{move_tr!("quantity")}</th><th>{move_tr!("col-total")}</th><th></th></tr></thead>
                 <tbody>
                     {c.items.iter().cloned().map(|item| view! { <CartLine item currency=c.currency.clone() on_change=update /> }).collect_view()}
                 </tbody>
             </table>
-            <p class="total">"Total: " <strong data-testid="cart-total">{price(c.total_cents, &c.currency)}</strong></p>
-            <A href="/checkout" attr:class="button">"Proceed to checkout"</A>
+            <p class="total">{move_tr!("total-label")} " " <strong data-testid="cart-total"><Price cents=c.total_cents currency=c.currency.clone() /></strong></p>
+            <A href="/checkout" attr:class="button">{move_tr!("proceed-to-checkout")}</A>
         }.into_any(),
     }
+    };
+    view! {
+        // Present before any change, so that screen readers announce what is put in it.
+        <p class="visually-hidden" role="status" data-testid="cart-announcement">{announcement}</p>
+        {page}
     }
 }
 
@@ -92,13 +125,15 @@ fn CartLine(
     on_change: impl Fn(i64, Option<i64>) + Copy + 'static,
 ) -> impl IntoView {
     let id = item.product_id;
-    let label = format!("Quantity of {}", item.name);
-    let remove_label = format!("Remove {}", item.name);
+    let name = item.name.clone();
+    let label = move || tr!("quantity-of", { "name" => name.clone() });
+    let name = item.name.clone();
+    let remove_label = move || tr!("remove-named", { "name" => name.clone() });
     view! {
         <tr>
-            <td data-label="Product"><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
-            <td data-label="Unit price">{price(item.unit_price_cents, &currency)}</td>
-            <td data-label="Quantity">
+            <td data-label=move || tr!("col-product")><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
+            <td data-label=move || tr!("col-unit-price")><Price cents=item.unit_price_cents currency=currency.clone() /></td>
+            <td data-label=move || tr!("quantity")>
                 <input type="number" min="1" max=Quantity::MAX.to_string() aria-label=label
                     prop:value=item.quantity.to_string()
                     on:change=move |ev| {
@@ -107,8 +142,8 @@ fn CartLine(
                         }
                     } />
             </td>
-            <td data-label="Total">{price(item.line_total_cents, &currency)}</td>
-            <td class="actions"><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>"Remove"</button></td>
+            <td data-label=move || tr!("col-total")><Price cents=item.line_total_cents currency=currency /></td>
+            <td class="actions"><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>{move_tr!("remove")}</button></td>
         </tr>
     }
 }

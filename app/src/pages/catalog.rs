@@ -2,28 +2,40 @@
 //! in the URL's query (`?category=&q=&sort=&page=`), so it can be shared and reloaded.
 
 use crate::api::{CatalogQuery, PublicApi};
-use crate::components::{price, AddToCart, ErrorMessage, Loading};
+use crate::components::{AddToCart, ErrorMessage, Loading, Price};
 use api_types::catalog::{Category, Product, ProductSort};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Products per catalog page.
 const PER_PAGE: u32 = 12;
 
-const SORTS: [(ProductSort, &str); 5] = [
-    (ProductSort::Featured, "Featured"),
-    (ProductSort::NameAsc, "Name, A to Z"),
-    (ProductSort::NameDesc, "Name, Z to A"),
-    (ProductSort::PriceAsc, "Price, low to high"),
-    (ProductSort::PriceDesc, "Price, high to low"),
+const SORTS: [ProductSort; 5] = [
+    ProductSort::Featured,
+    ProductSort::NameAsc,
+    ProductSort::NameDesc,
+    ProductSort::PriceAsc,
+    ProductSort::PriceDesc,
 ];
+
+/// The name of an order of products, in the current language (reactive).
+fn sort_label(sort: ProductSort) -> String {
+    match sort {
+        ProductSort::Featured => tr!("sort-featured"),
+        ProductSort::NameAsc => tr!("sort-name-asc"),
+        ProductSort::NameDesc => tr!("sort-name-desc"),
+        ProductSort::PriceAsc => tr!("sort-price-asc"),
+        ProductSort::PriceDesc => tr!("sort-price-desc"),
+    }
+}
 
 fn parse_sort(s: &str) -> ProductSort {
     SORTS
         .iter()
-        .map(|(s, _)| *s)
+        .copied()
         .find(|x| x.as_str() == s)
         .unwrap_or_default()
 }
@@ -106,21 +118,21 @@ pub(crate) fn CatalogPage() -> impl IntoView {
     };
 
     view! {
-        <leptos_meta::Title text="Catalog" />
-        <h1>"Catalog"</h1>
+        <leptos_meta::Title text=move || tr!("catalog") />
+        <h1>{move_tr!("catalog")}</h1>
         <div class="toolbar">
             <form class="search" role="search" on:submit=submit>
-                <label for="search">"Search"</label>
-                <input id="search" type="search" placeholder="Beans, tea, kettle…" bind:value=search_text />
-                <button type="submit">"Search"</button>
+                <label for="search">{move_tr!("search")}</label>
+                <input id="search" type="search" placeholder=move || tr!("search-placeholder") bind:value=search_text />
+                <button type="submit">{move_tr!("search")}</button>
             </form>
-            <label for="sort">"Sort by"</label>
+            <label for="sort">{move_tr!("sort-by")}</label>
             <select id="sort" on:change=sort_changed prop:value=move || query.get().sort.as_str()>
-                {SORTS.iter().map(|(s, label)| view! { <option value=s.as_str()>{*label}</option> }).collect_view()}
+                {SORTS.iter().map(|s| view! { <option value=s.as_str()>{move || sort_label(*s)}</option> }).collect_view()}
             </select>
         </div>
-        <nav class="categories" aria-label="Categories">
-            <A href=move || in_category(None) attr:class=move || if query.get().category.is_none() { "chip active" } else { "chip" }>"All"</A>
+        <nav class="categories" aria-label=move || tr!("categories")>
+            <A href=move || in_category(None) attr:class=move || if query.get().category.is_none() { "chip active" } else { "chip" }>{move_tr!("category-all")}</A>
             <Transition fallback=|| ()>
                 {move || categories.get().map(|r| match r {
                     Ok(list) => list.into_iter().map(|c: Category| {
@@ -137,7 +149,7 @@ pub(crate) fn CatalogPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || products.get().map(|r| match r {
                 Ok(p) if p.items.is_empty() => view! {
-                    <p role="status">"No products match. " <A href="/">"Show all products"</A></p>
+                    <p role="status">{move_tr!("no-products-match")} " " <A href="/">{move_tr!("show-all-products")}</A></p>
                 }.into_any(),
                 Ok(p) => {
                     let pages = p.total.div_ceil(u64::from(p.per_page)).max(1) as u32;
@@ -146,14 +158,14 @@ pub(crate) fn CatalogPage() -> impl IntoView {
                     let prev = href(&CatalogQuery { page: current.saturating_sub(1), ..q.clone() });
                     let next = href(&CatalogQuery { page: current + 1, ..q });
                     view! {
-                        <p class="hint">{crate::components::count_of(p.total, "product", "products")}</p>
-                        <ul class="grid" aria-label="Products">
+                        <p class="hint">{move_tr!("product-count", { "count" => p.total })}</p>
+                        <ul class="grid" aria-label=move || tr!("products")>
                             {p.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
                         </ul>
-                        <nav class="pager" aria-label="Pages">
-                            {(current > 1).then(|| view! { <A href=prev>"← Previous"</A> })}
-                            <span>"Page " {current} " of " {pages}</span>
-                            {(current < pages).then(|| view! { <A href=next>"Next →"</A> })}
+                        <nav class="pager" aria-label=move || tr!("pages")>
+                            {(current > 1).then(|| view! { <A href=prev>{move_tr!("previous")}</A> })}
+                            <span>{move_tr!("page-of", { "page" => current, "pages" => pages })}</span>
+                            {(current < pages).then(|| view! { <A href=next>{move_tr!("next")}</A> })}
                         </nav>
                     }.into_any()
                 }
@@ -174,7 +186,7 @@ fn ProductCard(product: Product) -> impl IntoView {
                 <img src=product.image_url.clone() alt="" width="240" height="180" />
             </A>
             <h2><A href=href>{product.name.clone()}</A></h2>
-            <p class="price">{price(product.price_cents, &product.currency)}</p>
+            <p class="price"><Price cents=product.price_cents currency=product.currency.clone() /></p>
             <AddToCart product_id=product.id quantity=1 in_stock={product.stock > 0} />
         </li>
     }

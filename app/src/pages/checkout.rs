@@ -2,11 +2,12 @@
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
-use crate::components::{price, ErrorMessage, Loading};
+use crate::components::{ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Cart, Order};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
 /// A fresh idempotency key: 128 random bits from `crypto.getRandomValues`, in hex (available
@@ -30,8 +31,8 @@ enum Outcome {
 #[component]
 pub(crate) fn CheckoutPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Checkout" />
-        <h1>"Checkout"</h1>
+        <leptos_meta::Title text=move || tr!("checkout") />
+        <h1>{move_tr!("checkout")}</h1>
         <Protected>
             <CheckoutView />
         </Protected>
@@ -92,9 +93,10 @@ fn CheckoutView() -> impl IntoView {
         match (outcome.get(), cart.get()) {
         (Some(Outcome::Paid(order)), _) => view! {
             <section class="card success" role="status">
-                <h2>"Payment successful"</h2>
-                <p>"Order #" {order.id} " is paid: " {price(order.total_cents, &order.currency)} "."</p>
-                <p><A href=format!("/orders/{}", order.id)>"Follow your order"</A> " · " <A href="/orders">"See your orders"</A></p>
+                <h2>{move_tr!("payment-successful")}</h2>
+                <p>{let (id, cents, currency) = (order.id, order.total_cents, order.currency.clone());
+                    move || tr!("order-paid", { "id" => id, "amount" => crate::i18n::money(cents, &currency) })}</p>
+                <p><A href=format!("/orders/{}", order.id)>{move_tr!("follow-order")}</A> " · " <A href="/orders">{move_tr!("see-orders")}</A></p>
             </section>
         }.into_any(),
         (failed, Some(Ok(c))) if !c.items.is_empty() => {
@@ -104,14 +106,14 @@ fn CheckoutView() -> impl IntoView {
                 {failed.map(|f| match f {
                     Outcome::Failed(_) if declined => view! {
                         <section class="card failure" role="alert">
-                            <h2>"Payment declined"</h2>
-                            <p>"Your payment was declined and nothing was charged. Your cart is unchanged; you can try again."</p>
+                            <h2>{move_tr!("payment-declined")}</h2>
+                            <p>{move_tr!("payment-declined-text")}</p>
                         </section>
                     }.into_any(),
                     Outcome::Failed(_) if unavailable => view! {
                         <section class="card failure" role="alert">
-                            <h2>"Payment unavailable"</h2>
-                            <p>"Payments are not working right now. Nothing was charged and your cart is unchanged; please try again in a minute."</p>
+                            <h2>{move_tr!("payment-unavailable")}</h2>
+                            <p>{move_tr!("payment-unavailable-text")}</p>
                         </section>
                     }.into_any(),
                     Outcome::Failed(e) => view! { <ErrorMessage error=e /> }.into_any(),
@@ -119,16 +121,16 @@ fn CheckoutView() -> impl IntoView {
                 })}
                 <ul class="summary">
                     {c.items.iter().map(|i| view! {
-                        <li>{i.quantity} " × " {i.name.clone()} " — " {price(i.line_total_cents, &c.currency)}</li>
+                        <li>{i.quantity} " × " {i.name.clone()} " — " <Price cents=i.line_total_cents currency=c.currency.clone() /></li>
                     }).collect_view()}
                 </ul>
-                <p class="total">"Total: " <strong>{price(c.total_cents, &c.currency)}</strong></p>
+                <p class="total">{move_tr!("total-label")} " " <strong><Price cents=c.total_cents currency=c.currency.clone() /></strong></p>
                 <button on:click=pay disabled=move || paying.get() || !health.orders_up()>
-                    {move || if paying.get() { "Paying…".to_owned() } else if declined || unavailable { "Try again".to_owned() } else { "Pay now".to_owned() }}
+                    {move || if paying.get() { tr!("paying") } else if declined || unavailable { tr!("try-again") } else { tr!("pay-now") }}
                 </button>
             }.into_any()
         }
-        (_, Some(Ok(_))) => view! { <p>"Your cart is empty. " <A href="/">"Browse the catalog"</A></p> }.into_any(),
+        (_, Some(Ok(_))) => view! { <p>{move_tr!("cart-empty")} " " <A href="/">{move_tr!("browse-catalog")}</A></p> }.into_any(),
         (_, Some(Err(e))) => view! { <ErrorMessage error=e /> }.into_any(),
         (_, None) => view! { <Loading /> }.into_any(),
     }

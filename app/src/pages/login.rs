@@ -1,12 +1,12 @@
 //! Sign in.
 
 use crate::api::ApiError;
-use crate::components::ErrorMessage;
+use crate::pages::credentials::{Credentials, CredentialsForm, Purpose};
 use crate::session::use_session;
 use api_types::auth::LoginRequest;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -19,27 +19,23 @@ pub(crate) fn next_path(next: Option<String>) -> String {
 #[component]
 pub(crate) fn LoginPage() -> impl IntoView {
     let session = use_session();
-    let health = crate::components::health::use_health();
     let navigate = use_navigate();
     let query = use_query_map();
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let navigate = StoredValue::new_local(navigate);
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let navigate = navigate.clone();
+    let submit = move |typed: Credentials| {
         let request = LoginRequest {
-            username: username.get_untracked(),
-            password: password.get_untracked(),
+            username: typed.username,
+            password: typed.password,
         };
         let next = next_path(query.get_untracked().get("next"));
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             match session.login(request).await {
-                Ok(()) => navigate(&next, Default::default()),
+                Ok(()) => navigate.with_value(|go| go(&next, Default::default())),
                 Err(e) => {
                     error.set(Some(e));
                     busy.set(false);
@@ -50,19 +46,10 @@ pub(crate) fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <leptos_meta::Title text="Sign in" />
-        <h1>"Sign in"</h1>
-            <form on:submit=submit>
-                <label for="username">"Username"</label>
-                <input id="username" name="username" autocomplete="username" required bind:value=username />
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required bind:value=password />
-                {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
-                <button type="submit" disabled=move || busy.get() || !health.auth_up()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </form>
-            <p>"New here? " <A href="/register">"Create an account"</A></p>
+            <leptos_meta::Title text=move || tr!("sign-in") />
+            <h1>{move_tr!("sign-in")}</h1>
+            <CredentialsForm purpose=Purpose::SignIn error busy on_submit=submit />
+            <p>{move_tr!("new-here")} " " <A href="/register">{move_tr!("create-an-account")}</A></p>
         </section>
     }
 }

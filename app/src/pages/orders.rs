@@ -2,19 +2,20 @@
 
 use crate::api::ApiError;
 use crate::components::protected::Protected;
-use crate::components::{price, ErrorMessage, Loading};
+use crate::components::{DateTime, ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub(crate) fn OrdersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Your orders" />
-        <h1>"Your orders"</h1>
+        <leptos_meta::Title text=move || tr!("your-orders") />
+        <h1>{move_tr!("your-orders")}</h1>
         <Protected>
             <OrdersView />
         </Protected>
@@ -33,8 +34,23 @@ pub(crate) fn status_class(s: OrderStatus) -> &'static str {
     }
 }
 
-fn date(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+/// A status for people, in the current language (reactive).
+pub(crate) fn status_label(s: OrderStatus) -> String {
+    match s {
+        OrderStatus::Pending => tr!("status-pending"),
+        OrderStatus::Paid => tr!("status-paid"),
+        OrderStatus::PaymentFailed => tr!("status-payment_failed"),
+        OrderStatus::Preparing => tr!("status-preparing"),
+        OrderStatus::Shipped => tr!("status-shipped"),
+        OrderStatus::Delivered => tr!("status-delivered"),
+        OrderStatus::Cancelled => tr!("status-cancelled"),
+    }
+}
+
+/// An order's status as a badge.
+#[component]
+pub(crate) fn StatusBadge(status: OrderStatus) -> impl IntoView {
+    view! { <span class=status_class(status)>{move || status_label(status)}</span> }
 }
 
 #[component]
@@ -64,20 +80,20 @@ fn OrdersView() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(list)) if list.items.is_empty() => view! {
-            <p>"No orders yet. " <A href="/">"Browse the catalog"</A></p>
+            <p>{move_tr!("no-orders")} " " <A href="/">{move_tr!("browse-catalog")}</A></p>
         }
         .into_any(),
         Some(Ok(list)) => {
             let pages = list.total.div_ceil(u64::from(list.per_page)).max(1) as u32;
             let current = list.page;
             view! {
-                <ul class="orders" aria-label="Orders">
+                <ul class="orders" aria-label=move || tr!("nav-orders")>
                     {list.items.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}
                 </ul>
-                <nav class="pager" aria-label="Pages">
-                    {(current > 1).then(|| view! { <A href=format!("/orders?page={}", current - 1)>"← Newer"</A> })}
-                    <span>"Page " {current} " of " {pages}</span>
-                    {(current < pages).then(|| view! { <A href=format!("/orders?page={}", current + 1)>"Older →"</A> })}
+                <nav class="pager" aria-label=move || tr!("pages")>
+                    {(current > 1).then(|| view! { <A href=format!("/orders?page={}", current - 1)>{move_tr!("newer")}</A> })}
+                    <span>{move_tr!("page-of", { "page" => current, "pages" => pages })}</span>
+                    {(current < pages).then(|| view! { <A href=format!("/orders?page={}", current + 1)>{move_tr!("older")}</A> })}
                 </nav>
             }.into_any()
         }
@@ -88,11 +104,11 @@ fn OrdersView() -> impl IntoView {
 fn OrderCard(order: Order) -> impl IntoView {
     view! {
         <li class="card order">
-            <h2><A href=format!("/orders/{}", order.id)>"Order #" {order.id}</A></h2>
+            <h2><A href=format!("/orders/{}", order.id)>{let id = order.id; move || tr!("order-number", { "id" => id })}</A></h2>
             <p>
-                {date(&order.created_at)} " · "
-                <span class=status_class(order.status)>{order.status.label()}</span> " · "
-                {price(order.total_cents, &order.currency)}
+                <DateTime at=order.created_at.clone() /> " · "
+                <StatusBadge status=order.status /> " · "
+                <Price cents=order.total_cents currency=order.currency.clone() />
             </p>
             <OrderLines order=order.clone() />
         </li>
@@ -104,7 +120,7 @@ fn OrderLines(order: Order) -> impl IntoView {
     view! {
         <ul>
             {order.items.iter().map(|i| view! {
-                <li>{i.quantity} " × " {i.name.clone()} " — " {price(i.line_total_cents, &order.currency)}</li>
+                <li>{i.quantity} " × " {i.name.clone()} " — " <Price cents=i.line_total_cents currency=order.currency.clone() /></li>
             }).collect_view()}
         </ul>
     }
@@ -114,7 +130,7 @@ fn OrderLines(order: Order) -> impl IntoView {
 #[component]
 pub(crate) fn OrderPage() -> impl IntoView {
     view! {
-        <p><A href="/orders">"← All orders"</A></p>
+        <p><A href="/orders">"← " {move_tr!("all-your-orders")}</A></p>
         <Protected>
             <OrderView />
         </Protected>
@@ -160,22 +176,22 @@ fn OrderView() -> impl IntoView {
         Some(Ok(o)) => {
             let cancellable = o.status.may_move_to(OrderStatus::Cancelled, Actor::Owner);
             view! {
-                <leptos_meta::Title text=format!("Order #{}", o.id) />
-                <h1>"Order #" {o.id}</h1>
+                <leptos_meta::Title text={let id = o.id; move || tr!("order-number", { "id" => id })} />
+                <h1>{let id = o.id; move || tr!("order-number", { "id" => id })}</h1>
                 <p class="order-status">
-                    "Status: " <strong class=status_class(o.status) data-testid="order-status">{o.status.label()}</strong>
+                    {move_tr!("status-label")} " " <strong class=status_class(o.status) data-testid="order-status">{let s = o.status; move || status_label(s)}</strong>
                 </p>
                 <Progress status=o.status />
                 <OrderLines order=o.clone() />
-                <p class="total">"Total: " <strong>{price(o.total_cents, &o.currency)}</strong></p>
-                <h2>"Timeline"</h2>
-                <ol class="timeline" aria-label="Timeline">
+                <p class="total">{move_tr!("total-label")} " " <strong><Price cents=o.total_cents currency=o.currency.clone() /></strong></p>
+                <h2>{move_tr!("timeline")}</h2>
+                <ol class="timeline" aria-label=move || tr!("timeline")>
                     {o.timeline.iter().map(|e| view! {
-                        <li><span class=status_class(e.status)>{e.status.label()}</span> " — " <time datetime=e.at.clone()>{date(&e.at)}</time></li>
+                        <li><StatusBadge status=e.status /> " — " <DateTime at=e.at.clone() /></li>
                     }).collect_view()}
                 </ol>
                 {move || action_error.get().map(|e| view! { <ErrorMessage error=e /> })}
-                {cancellable.then(|| view! { <button on:click=cancel>"Cancel order"</button> })}
+                {cancellable.then(|| view! { <button on:click=cancel>{move_tr!("cancel-order")}</button> })}
             }.into_any()
         }
     }
@@ -195,13 +211,13 @@ const STEPS: [OrderStatus; 4] = [
 #[component]
 fn Progress(status: OrderStatus) -> impl IntoView {
     STEPS.iter().position(|s| *s == status).map(|reached| view! {
-        <ol class="progress" aria-label="Progress">
+        <ol class="progress" aria-label=move || tr!("progress")>
             {STEPS.iter().enumerate().map(|(i, step)| {
                 let class = if i < reached { "done" } else if i == reached { "current" } else { "todo" };
                 view! {
                     <li class=class aria-current=(i == reached).then_some("step")>
                         <span class="dot" aria-hidden="true">{if i <= reached { "✓" } else { "" }}</span>
-                        {step.label()}
+                        {let step = *step; move || status_label(step)}
                     </li>
                 }
             }).collect_view()}

@@ -1,9 +1,10 @@
 //! One product.
 
 use crate::api::PublicApi;
-use crate::components::{price, AddToCart, ErrorMessage, Loading};
+use crate::components::{AddToCart, ErrorMessage, Loading, Price};
 use api_types::validate::Quantity;
 use leptos::prelude::*;
+use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -21,7 +22,7 @@ pub(crate) fn ProductPage() -> impl IntoView {
     let quantity = RwSignal::new(1_i64);
 
     view! {
-        <p><A href="/">"← Back to the catalog"</A></p>
+        <p><A href="/">"← " {move_tr!("back-to-catalog")}</A></p>
         <Transition fallback=|| view! { <Loading /> }>
             {move || product.get().map(|r| match r {
                 Ok(p) => view! {
@@ -30,10 +31,10 @@ pub(crate) fn ProductPage() -> impl IntoView {
                         <div>
                             <leptos_meta::Title text=p.name.clone() />
                             <h1>{p.name.clone()}</h1>
-                            <p class="price">{price(p.price_cents, &p.currency)}</p>
+                            <p class="price"><Price cents=p.price_cents currency=p.currency.clone() /></p>
                             <p>{p.description.clone()}</p>
-                            <p class="stock">{if p.stock > 0 { format!("{} in stock", p.stock) } else { "Sold out".to_owned() }}</p>
-                            <label for="quantity">"Quantity"</label>
+                            <p class="stock">{let stock = p.stock; move || if stock > 0 { tr!("in-stock", { "count" => stock }) } else { tr!("sold-out") }}</p>
+                            <label for="quantity">{move_tr!("quantity")}</label>
                             <input id="quantity" type="number" min="1" max=Quantity::MAX.to_string()
                                 prop:value=move || quantity.get().to_string()
                                 on:input=move |ev| {

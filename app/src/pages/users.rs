@@ -1,19 +1,20 @@
 //! The admin users page: list, create, change role, disable, delete.
 
 use crate::api::ApiError;
-use crate::components::ErrorMessage;
+use crate::components::{described_by, invalid, ErrorMessage, FieldMessage};
 use crate::pages::admin::AdminOnly;
 use crate::session::use_session;
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_fluent::{move_tr, tr};
 
 #[component]
 pub(crate) fn AdminUsersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Users" />
-        <h1>"Users"</h1>
+        <leptos_meta::Title text=move || tr!("nav-users") />
+        <h1>{move_tr!("nav-users")}</h1>
         <AdminOnly>
             <UsersTable />
         </AdminOnly>
@@ -33,6 +34,9 @@ fn UsersTable() -> impl IntoView {
         });
     };
     load();
+    // Named outside `view!`: leptos-fluent's translation check skips the first `{…}` after a
+    // `<tr>` (it reads the tag as a `tr!` call).
+    let user_column = move_tr!("col-user");
     let change = move |id: i64, patch: Option<UserPatch>| {
         failure.set(None);
         spawn_local(async move {
@@ -60,10 +64,10 @@ fn UsersTable() -> impl IntoView {
             None => view! { <crate::components::Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board stack" aria-label="Users">
-                    <thead><tr><th>"User"</th><th>"Role"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
+                <table class="board stack" aria-label=move || tr!("nav-users")>
+                    <thead><tr><th>{user_column}</th><th>{move_tr!("role")}</th><th>{move_tr!("col-status")}</th><th>{move_tr!("col-actions")}</th></tr></thead>
                     <tbody>
-                        {page.items.into_iter().map(|u| view! { <UserRow user=u on_change=change /> }).collect_view()}
+                        {page.items.into_iter().map(|u| view! { <UserRow user=u user_column on_change=change /> }).collect_view()}
                     </tbody>
                 </table>
             }.into_any(),
@@ -74,30 +78,46 @@ fn UsersTable() -> impl IntoView {
 #[component]
 fn UserRow(
     user: User,
+    user_column: Signal<String>,
     on_change: impl Fn(i64, Option<UserPatch>) + Copy + 'static,
 ) -> impl IntoView {
     let id = user.id;
     let name = user.username.clone();
-    let (role_label, other_role) = match user.role {
-        Role::Admin => ("Make customer", Role::Customer),
-        Role::Customer => ("Make admin", Role::Admin),
+    let other_role = match user.role {
+        Role::Admin => Role::Customer,
+        Role::Customer => Role::Admin,
+    };
+    let role_action = move || match other_role {
+        Role::Customer => tr!("make-customer"),
+        Role::Admin => tr!("make-admin"),
     };
     let disabled = user.disabled;
+    let able_action = move || {
+        if disabled {
+            tr!("enable")
+        } else {
+            tr!("disable")
+        }
+    };
+    let role = user.role;
+    // Each button's name says whom it is about ("Delete alice"), for screen readers.
+    let named = move |action: String| format!("{action} {}", name.clone());
+    let (role_named, able_named, delete_named) = (named.clone(), named.clone(), named);
     view! {
         <tr>
-            <td data-label="User">{user.username.clone()}</td>
-            <td data-label="Role">{user.role.as_str()}</td>
-            <td data-label="Status">{if disabled { "Disabled" } else { "Active" }}</td>
+            <td data-label=move || user_column.get()>{user.username.clone()}</td>
+            <td data-label=move || tr!("role")>{move || crate::pages::account::role_label(role)}</td>
+            <td data-label=move || tr!("col-status")>{move || if disabled { tr!("user-disabled") } else { tr!("user-active") }}</td>
             <td class="actions">
-                <button class="link" aria-label=format!("{role_label} {name}")
-                    on:click=move |_| on_change(id, Some(UserPatch { role: Some(other_role), ..UserPatch::default() }))>{role_label}</button>
+                <button class="link" aria-label=move || role_named(role_action())
+                    on:click=move |_| on_change(id, Some(UserPatch { role: Some(other_role), ..UserPatch::default() }))>{role_action}</button>
                 " · "
-                <button class="link" aria-label=format!("{} {name}", if disabled { "Enable" } else { "Disable" })
+                <button class="link" aria-label=move || able_named(able_action())
                     on:click=move |_| on_change(id, Some(UserPatch { disabled: Some(!disabled), ..UserPatch::default() }))>
-                    {if disabled { "Enable" } else { "Disable" }}
+                    {able_action}
                 </button>
                 " · "
-                <button class="link" aria-label=format!("Delete {name}") on:click=move |_| on_change(id, None)>"Delete"</button>
+                <button class="link" aria-label=move || delete_named(tr!("delete")) on:click=move |_| on_change(id, None)>{move_tr!("delete")}</button>
             </td>
         </tr>
     }
@@ -141,13 +161,19 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         });
     };
     view! {
-        <form class="card inline-form" on:submit=submit aria-label="New user">
-            <label for="new-username">"Username"</label>
-            <input id="new-username" required bind:value=username />
-            <label for="new-user-password">"Password"</label>
-            <input id="new-user-password" type="password" required bind:value=password />
-            <label><input type="checkbox" bind:checked=admin /> " Admin"</label>
-            <button type="submit">"Create user"</button>
+        <form class="card inline-form" on:submit=submit aria-label=move || tr!("new-user")>
+            <label for="new-username">{move_tr!("username")}</label>
+            <input id="new-username" required bind:value=username
+                aria-invalid=invalid(error, "username")
+                aria-describedby=described_by(error, "username", "new-username", false) />
+            <FieldMessage error field="username" id="new-username" />
+            <label for="new-user-password">{move_tr!("password")}</label>
+            <input id="new-user-password" type="password" required bind:value=password
+                aria-invalid=invalid(error, "password")
+                aria-describedby=described_by(error, "password", "new-user-password", false) />
+            <FieldMessage error field="password" id="new-user-password" />
+            <label><input type="checkbox" bind:checked=admin /> " " {move_tr!("role-admin-checkbox")}</label>
+            <button type="submit">{move_tr!("create-user")}</button>
             {move || error.get().map(|e| view! { <ErrorMessage error=e /> })}
         </form>
     }

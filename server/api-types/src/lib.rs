@@ -14,4 +14,4 @@ pub mod site;
 pub mod validate;
 pub mod whole;
 
-pub use problem::Problem;
+pub use problem::{FieldError, Problem};

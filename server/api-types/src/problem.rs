@@ -22,6 +22,21 @@ pub struct Problem {
     /// Extension member (RFC 9457 §3.2): the order a `payment_declined` problem is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
+    /// Extension member (RFC 9457 §3.2) of a 422 `validation_failed` problem: each input that
+    /// broke a rule, so that a client can show the reason next to the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One input of a request that broke a rule: `{"field": "username", "code": "characters"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The input's name as sent (`username`, `price_cents`, `page`).
+    pub field: String,
+    /// The rule broken, stable: `length`, `characters`, `start`, `format`, `range`,
+    /// `control_characters`, `unknown`, `common_password` (see `validate::rule`).
+    pub code: String,
 }
 
 impl Problem {
@@ -37,7 +52,33 @@ impl Problem {
             detail,
             code: code.to_owned(),
             order_id: None,
+            errors: None,
         }
+    }
+
+    /// The 422 `validation_failed` problem for `invalid`, with its `errors` member.
+    pub fn invalid(invalid: &crate::validate::Invalid) -> Self {
+        Self {
+            errors: Some(vec![FieldError {
+                field: invalid.field.to_owned(),
+                code: invalid.code.to_owned(),
+            }]),
+            ..Self::new(
+                422,
+                "validation_failed",
+                "Unprocessable Entity",
+                Some(invalid.to_string()),
+            )
+        }
+    }
+
+    /// The rule `field` broke, when this problem names it in `errors`.
+    pub fn field_error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .flatten()
+            .find(|e| e.field == field)
+            .map(|e| e.code.as_str())
     }
 
     /// The text to show a person: the detail if there is one, else the title.

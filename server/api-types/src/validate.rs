@@ -4,11 +4,38 @@
 
 use std::fmt;
 
-/// Why an input was refused: the field and a sentence a person can act on.
+/// Why an input was refused: the field, the rule it broke and a sentence a person can act on.
+///
+/// Sent as a 422 `validation_failed` problem whose `errors` member is `[{field, code}]`
+/// ([`crate::FieldError`]), so that a client can show its own words next to the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
+    /// The input's name as sent: `username`, `price_cents`, `page`.
     pub field: &'static str,
+    /// The rule broken, one of [`rule`]'s constants.
+    pub code: &'static str,
+    /// The rule in English, after the field's name: `must be 3 to 32 characters long`.
     pub reason: String,
+}
+
+/// The stable codes of the rules an [`Invalid`] input breaks (its `code`).
+pub mod rule {
+    /// Too short or too long (characters, not bytes).
+    pub const LENGTH: &str = "length";
+    /// A character the field does not allow (a username's `a-z0-9_.-`).
+    pub const CHARACTERS: &str = "characters";
+    /// A username that does not start with a letter or a digit.
+    pub const START: &str = "start";
+    /// Not of the field's form (an e-mail address, a path on this site).
+    pub const FORMAT: &str = "format";
+    /// A number outside the field's range, or not a whole number.
+    pub const RANGE: &str = "range";
+    /// A control character (NUL, line feed where none is allowed, …).
+    pub const CONTROL_CHARACTERS: &str = "control_characters";
+    /// A value that names nothing known (a category).
+    pub const UNKNOWN: &str = "unknown";
+    /// A password found in the list of the most common ones (NIST SP 800-63B §3.1.1.2).
+    pub const COMMON_PASSWORD: &str = "common_password";
 }
 
 impl fmt::Display for Invalid {
@@ -26,9 +53,10 @@ fn trim_ascii(raw: &str) -> &str {
     raw.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
+fn invalid(field: &'static str, code: &'static str, reason: impl Into<String>) -> Invalid {
     Invalid {
         field,
+        code,
         reason: reason.into(),
     }
 }
@@ -52,6 +80,7 @@ impl Username {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
             return Err(invalid(
                 "username",
+                rule::LENGTH,
                 format!(
                     "must be {} to {} characters long",
                     Self::MIN_LEN,
@@ -65,11 +94,16 @@ impl Username {
         {
             return Err(invalid(
                 "username",
+                rule::CHARACTERS,
                 "may contain only letters, digits, '_', '.' and '-'",
             ));
         }
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(invalid("username", "must start with a letter or a digit"));
+            return Err(invalid(
+                "username",
+                rule::START,
+                "must start with a letter or a digit",
+            ));
         }
         Ok(Self(s))
     }
@@ -97,12 +131,14 @@ impl NewPassword {
         if len < Self::MIN_CHARS {
             return Err(invalid(
                 "password",
+                rule::LENGTH,
                 format!("must be at least {} characters long", Self::MIN_CHARS),
             ));
         }
         if len > Self::MAX_CHARS {
             return Err(invalid(
                 "password",
+                rule::LENGTH,
                 format!("must be at most {} characters long", Self::MAX_CHARS),
             ));
         }
@@ -144,7 +180,11 @@ impl Email {
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(invalid("email", "is not a valid e-mail address"))
+            Err(invalid(
+                "email",
+                rule::FORMAT,
+                "is not a valid e-mail address",
+            ))
         }
     }
 
@@ -168,6 +208,7 @@ impl Quantity {
         } else {
             Err(invalid(
                 "quantity",
+                rule::RANGE,
                 format!("must be a whole number from 1 to {}", Self::MAX),
             ))
         }
@@ -193,6 +234,7 @@ impl Cents {
         } else {
             Err(invalid(
                 field,
+                rule::RANGE,
                 format!("must be a whole number of cents from 0 to {}", Self::MAX),
             ))
         }
@@ -218,6 +260,7 @@ impl Stock {
         } else {
             Err(invalid(
                 "stock",
+                rule::RANGE,
                 format!("must be a whole number from 0 to {}", Self::MAX),
             ))
         }
@@ -238,11 +281,16 @@ pub fn text(field: &'static str, raw: &str, max: usize) -> Result<String, Invali
     if len == 0 || len > max {
         return Err(invalid(
             field,
+            rule::LENGTH,
             format!("must be 1 to {max} characters long"),
         ));
     }
     if s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, "may not contain control characters"));
+        return Err(invalid(
+            field,
+            rule::CONTROL_CHARACTERS,
+            "may not contain control characters",
+        ));
     }
     Ok(s.to_owned())
 }
@@ -264,6 +312,7 @@ pub fn site_path(field: &'static str, raw: &str, max: usize) -> Result<String, I
     if !ok {
         return Err(invalid(
             field,
+            rule::FORMAT,
             format!("must be a path on this site such as /images/x.svg (at most {max} characters)"),
         ));
     }
@@ -281,10 +330,18 @@ pub fn search_text(field: &'static str, raw: &str, max: usize) -> Result<Option<
         return Ok(None);
     }
     if s.chars().count() > max {
-        return Err(invalid(field, format!("must be at most {max} characters")));
+        return Err(invalid(
+            field,
+            rule::LENGTH,
+            format!("must be at most {max} characters"),
+        ));
     }
     if s.chars().any(char::is_control) {
-        return Err(invalid(field, "may not contain control characters"));
+        return Err(invalid(
+            field,
+            rule::CONTROL_CHARACTERS,
+            "may not contain control characters",
+        ));
     }
     Ok(Some(s.to_owned()))
 }

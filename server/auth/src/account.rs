@@ -111,6 +111,7 @@ fn not_common(password: &NewPassword) -> Result<(), ApiError> {
     if password::is_common(password.expose()) {
         return Err(ApiError::Invalid(api_types::validate::Invalid {
             field: "password",
+            code: api_types::validate::rule::COMMON_PASSWORD,
             reason: "is one of the most common passwords; choose another".to_owned(),
         }));
     }
@@ -136,8 +137,18 @@ pub(crate) async fn change_password(
     identity: Identity,
     Json(body): Json<api_types::auth::ChangePasswordRequest>,
 ) -> Result<StatusCode, AuthError> {
-    let new = NewPassword::parse(&body.new_password).map_err(ApiError::from)?;
-    not_common(&new)?;
+    // A refused new password names the body's field, `new_password`.
+    let as_new = |e: api_types::validate::Invalid| {
+        ApiError::Invalid(api_types::validate::Invalid {
+            field: "new_password",
+            ..e
+        })
+    };
+    let new = NewPassword::parse(&body.new_password).map_err(as_new)?;
+    not_common(&new).map_err(|e| match e {
+        ApiError::Invalid(e) => as_new(e),
+        other => other,
+    })?;
     require_live(&state, &identity).await?;
     let Some(current) = state.store.password_hash(identity.user_id).await? else {
         return Err(AuthError::Api(ApiError::Unauthorized));

@@ -24,6 +24,7 @@ impl Paging {
         if !(1..=MAX_PAGE).contains(&page) {
             return Err(Invalid {
                 field: "page",
+                code: api_types::validate::rule::RANGE,
                 reason: format!("must be from 1 to {MAX_PAGE}"),
             });
         }
@@ -31,6 +32,7 @@ impl Paging {
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             return Err(Invalid {
                 field: "per_page",
+                code: api_types::validate::rule::RANGE,
                 reason: format!("must be from 1 to {MAX_PER_PAGE}"),
             });
         }

@@ -126,11 +126,7 @@ impl IntoResponse for ApiError {
                 "not_found",
                 format!("No such {what}."),
             ),
-            ApiError::Invalid(invalid) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                invalid.to_string(),
-            ),
+            ApiError::Invalid(invalid) => problem_response(Problem::invalid(&invalid)),
             ApiError::BadRequest {
                 status,
                 code,

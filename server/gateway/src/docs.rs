@@ -77,7 +77,7 @@ impl Modify for BearerAuth {
         description = "The shop's JSON API, through the gateway. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; amounts are integer cents.",
     ),
     paths(live, ready, openapi_json),
-    components(schemas(api_types::Problem)),
+    components(schemas(api_types::Problem, api_types::FieldError)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and tokens"),

@@ -172,6 +172,7 @@ pub(crate) async fn create_product(
     if !exists {
         return Err(Invalid {
             field: "category",
+            code: api_types::validate::rule::UNKNOWN,
             reason: "is not a known category".into(),
         }
         .into());

@@ -89,6 +89,52 @@ async fn invalid_registrations_are_4xx_problems() {
         )
         .await;
     }
+    // A validation problem names the field and the rule it broke, for clients to show their
+    // own words next to the field (the `errors` extension member).
+    for (body, field, rule) in [
+        (
+            json!({"username": "al", "password": "long enough"}),
+            "username",
+            "length",
+        ),
+        (
+            json!({"username": "al ice", "password": "long enough"}),
+            "username",
+            "characters",
+        ),
+        (
+            json!({"username": "_alice", "password": "long enough"}),
+            "username",
+            "start",
+        ),
+        (
+            json!({"username": "alice", "password": "short"}),
+            "password",
+            "length",
+        ),
+        (
+            json!({"username": "alice", "password": "long enough", "email": "nope"}),
+            "email",
+            "format",
+        ),
+        (
+            json!({"username": "alice", "password": "password1"}),
+            "password",
+            "common_password",
+        ),
+    ] {
+        let problem = assert_problem(
+            app.post_json("/api/auth/register", &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            problem["errors"],
+            json!([{"field": field, "code": rule}]),
+            "{body}"
+        );
+    }
     let r = app
         .request(reqwest::Method::POST, "/api/auth/register")
         .header("content-type", "application/json")
@@ -321,12 +367,17 @@ async fn changing_the_password_ends_every_other_session() {
         "wrong_password",
     )
     .await;
-    assert_problem(
+    let common = assert_problem(
         change("a good password", "password").await.unwrap(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
+    // The refused field is the body's `new_password`.
+    assert_eq!(
+        common["errors"],
+        json!([{"field": "new_password", "code": "common_password"}])
+    );
     assert_problem(
         change("a good password", "short").await.unwrap(),
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -568,7 +568,11 @@ async fn request_bodies_must_be_json_objects_sent_as_json() {
     let r = app
         .send_json(Method::POST, &admin, "/api/products", &product)
         .await;
-    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let problem = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        problem["errors"],
+        serde_json::json!([{"field": "image_url", "code": "format"}])
+    );
 }
 
 #[tokio::test]

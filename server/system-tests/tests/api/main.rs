@@ -5,6 +5,7 @@
 //! Run one module with `cargo test -p system-tests --test api tokens::`.
 
 mod auth;
+mod codes;
 mod gateway;
 mod lifecycle;
 mod observability;
