@@ -32,6 +32,8 @@ test('the cart count in the header follows adding, changing, removing and paying
   await expect(cartLink).toHaveText('Cart (5)');
   await page.getByRole('button', { name: /^Remove/ }).first().click();
   await expect(cartLink).toHaveText('Cart (1)');
+  // Screen readers hear what changed (a polite live region).
+  await expect(page.getByTestId('cart-announcement')).toHaveText(/^.+ removed from your cart\. Total: €\d+\.\d{2}\.$/);
 
   await page.getByRole('link', { name: 'Proceed to checkout' }).click();
   await page.getByRole('button', { name: 'Pay now' }).click();

@@ -165,33 +165,33 @@ pub(crate) fn AddToCart(
     let navigate = leptos_router::hooks::use_navigate();
     let count = crate::cart_count::use_cart_count();
     let status = RwSignal::new(None::<Result<(), ApiError>>);
-    let busy = RwSignal::new(false);
+    let sign_in = format!("/login?next=/products/{product_id}");
+    let add = Action::new_local(move |&q: &i64| add_to_cart(session, product_id, q));
+    let busy = add.pending();
+    Effect::new({
+        let (navigate, sign_in) = (navigate.clone(), sign_in.clone());
+        move || match add.value().get() {
+            // The session ended and could not be refreshed: sign in again.
+            Some(Err(e)) if e.is_unauthorized() => navigate(&sign_in, Default::default()),
+            Some(result) => {
+                if let Ok(cart) = &result {
+                    count.show(cart);
+                }
+                status.set(Some(result.map(drop)));
+            }
+            None => {}
+        }
+    });
     let click = move |_| {
         // Not disabled while busy (a disabled button drops the keyboard focus): ignored instead.
         if busy.get_untracked() {
             return;
         }
-        let sign_in = format!("/login?next=/products/{product_id}");
         if session.user().is_none() {
             navigate(&sign_in, Default::default());
             return;
         }
-        busy.set(true);
-        let q = quantity.get_untracked();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match add_to_cart(session, product_id, q).await {
-                // The session ended and could not be refreshed: sign in again.
-                Err(e) if e.is_unauthorized() => navigate(&sign_in, Default::default()),
-                result => {
-                    if let Ok(cart) = &result {
-                        count.show(cart);
-                    }
-                    status.set(Some(result.map(drop)));
-                }
-            }
-            busy.set(false);
-        });
+        add.dispatch(quantity.get_untracked());
     };
     view! {
         <div class="add-to-cart">

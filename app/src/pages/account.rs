@@ -8,7 +8,6 @@ use api_types::validate::NewPassword;
 use api_types::Problem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::hooks::use_navigate;
 
@@ -60,7 +59,23 @@ fn ChangePassword() -> impl IntoView {
     let new = RwSignal::new(String::new());
     let done = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let change = Action::new_local(move |(c, n): &(String, String)| {
+        let (c, n) = (c.clone(), n.clone());
+        session.call(move |api| {
+            let (c, n) = (c.clone(), n.clone());
+            async move { api.change_password(&c, &n).await }
+        })
+    });
+    Effect::new(move || match change.value().get() {
+        Some(Ok(())) => {
+            current.set(String::new());
+            new.set(String::new());
+            done.set(true);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let busy = change.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (c, n) = (current.get_untracked(), new.get_untracked());
@@ -75,24 +90,7 @@ fn ChangePassword() -> impl IntoView {
             error.set(Some(ApiError::Problem(Box::new(Problem::invalid(&e)))));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            let result = session
-                .call(move |api| {
-                    let (c, n) = (c.clone(), n.clone());
-                    async move { api.change_password(&c, &n).await }
-                })
-                .await;
-            match result {
-                Ok(()) => {
-                    current.set(String::new());
-                    new.set(String::new());
-                    done.set(true);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        change.dispatch((c, n));
     };
     view! {
         <section class="card narrow-left">
@@ -118,41 +116,38 @@ fn ChangePassword() -> impl IntoView {
 fn Sessions() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let sessions = RwSignal::new(None::<Result<Vec<api_types::auth::Session>, ApiError>>);
-    let load = move || {
-        spawn_local(async move {
-            sessions.set(Some(
-                session
-                    .call(|api| async move { api.sessions().await })
-                    .await,
-            ))
-        });
-    };
-    load();
+    let sessions: LocalResource<Result<Vec<api_types::auth::Session>, ApiError>> =
+        LocalResource::new(move || session.call(|api| async move { api.sessions().await }));
+    // Signs one device out, then reads the list again.
+    let end = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        session.call(move |api| {
+            let id = id.clone();
+            async move { api.end_session(&id).await }
+        })
+    });
+    Effect::new(move || match end.value().get() {
+        Some(Ok(())) => sessions.refetch(),
+        Some(Err(e)) => sessions.set(Some(Err(e))),
+        None => {}
+    });
     let end = move |id: String| {
-        spawn_local(async move {
-            let result = session
-                .call(move |api| {
-                    let id = id.clone();
-                    async move { api.end_session(&id).await }
-                })
-                .await;
-            if let Err(e) = result {
-                sessions.set(Some(Err(e)));
-            } else {
-                load();
-            }
-        });
+        end.dispatch(id);
     };
-    let everywhere = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let _ = session
-                .call(|api| async move { api.logout_all().await })
-                .await;
-            session.logout().await;
+    // Signs every device out, this one too, and goes to the sign-in page.
+    let everywhere = Action::new_local(move |_: &()| async move {
+        let _ = session
+            .call(|api| async move { api.logout_all().await })
+            .await;
+        session.logout().await;
+    });
+    Effect::new(move || {
+        if everywhere.value().get().is_some() {
             navigate("/login", Default::default());
-        });
+        }
+    });
+    let everywhere = move |_| {
+        everywhere.dispatch(());
     };
     view! {
         <section class="card">

@@ -11,7 +11,6 @@ use api_types::auth::Role;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch};
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
@@ -76,33 +75,23 @@ pub(crate) fn AdminOrdersPage() -> impl IntoView {
 fn OrdersBoard() -> impl IntoView {
     let session = use_session();
     let filter = RwSignal::new(None::<OrderStatus>);
-    let orders = RwSignal::new(None::<Result<OrderPage, ApiError>>);
+    // Read again when the filter changes; only the newest answer is shown.
+    let orders: LocalResource<Result<OrderPage, ApiError>> = LocalResource::new(move || {
+        let status = filter.get();
+        session.call(move |api| async move { api.admin_orders(status).await })
+    });
+    let step = Action::new_local(move |&(id, to): &(i64, OrderStatus)| {
+        session.call(move |api| async move { api.set_status(id, to).await })
+    });
     let failure = RwSignal::new(None::<ApiError>);
-    let load = move || {
-        let status = filter.get_untracked();
-        spawn_local(async move {
-            orders.set(Some(
-                session
-                    .call(move |api| async move { api.admin_orders(status).await })
-                    .await,
-            ))
-        });
-    };
-    Effect::new(move |_| {
-        filter.track();
-        load();
+    Effect::new(move || match step.value().get() {
+        Some(Ok(_)) => orders.refetch(),
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
     });
     let advance = move |id: i64, to: OrderStatus| {
         failure.set(None);
-        spawn_local(async move {
-            match session
-                .call(move |api| async move { api.set_status(id, to).await })
-                .await
-            {
-                Ok(_) => load(),
-                Err(e) => failure.set(Some(e)),
-            }
-        });
+        step.dispatch((id, to));
     };
     let filter_changed = move |ev| filter.set(OrderStatus::parse(&event_target_value(&ev)));
     // Named outside `view!`: leptos-fluent's translation check skips the first `{…}` after a
@@ -158,17 +147,9 @@ pub(crate) fn AdminProductsPage() -> impl IntoView {
 #[component]
 fn ProductsTable() -> impl IntoView {
     let session = use_session();
-    let products = RwSignal::new(None::<Result<ProductPage, ApiError>>);
-    let load = move || {
-        spawn_local(async move {
-            products.set(Some(
-                session
-                    .call(|api| async move { api.admin_products().await })
-                    .await,
-            ))
-        });
-    };
-    load();
+    let products: LocalResource<Result<ProductPage, ApiError>> =
+        LocalResource::new(move || session.call(|api| async move { api.admin_products().await }));
+    let load = move || products.refetch();
     view! {
         <NewProductForm on_created=load />
         {move || match products.get() {
@@ -210,12 +191,9 @@ fn price_and_stock(price: &str, stock: &str) -> Result<(i64, i64), ApiError> {
 #[component]
 fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let session = use_session();
-    let categories = RwSignal::new(Vec::<Category>::new());
-    spawn_local(async move {
-        if let Ok(list) = crate::api::PublicApi.categories().await {
-            categories.set(list);
-        }
-    });
+    let categories = LocalResource::new(|| crate::api::PublicApi.categories());
+    let categories =
+        move || -> Vec<Category> { categories.get().and_then(Result::ok).unwrap_or_default() };
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let price_typed = RwSignal::new(String::new());
@@ -223,6 +201,25 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let stock = RwSignal::new("0".to_owned());
     let error = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |product: &NewProduct| {
+        let product = product.clone();
+        session.call(move |api| {
+            let product = product.clone();
+            async move { api.create_product(&product).await }
+        })
+    });
+    Effect::new(move || match create.value().get() {
+        Some(Ok(p)) => {
+            created.set(Some(p.name));
+            name.set(String::new());
+            description.set(String::new());
+            price_typed.set(String::new());
+            stock.set("0".to_owned());
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
@@ -243,25 +240,7 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             image_url: None,
         };
         error.set(None);
-        spawn_local(async move {
-            match session
-                .call(move |api| {
-                    let product = product.clone();
-                    async move { api.create_product(&product).await }
-                })
-                .await
-            {
-                Ok(p) => {
-                    created.set(Some(p.name));
-                    name.set(String::new());
-                    description.set(String::new());
-                    price_typed.set(String::new());
-                    stock.set("0".to_owned());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        create.dispatch(product);
     };
     view! {
         <form class="card new-product" on:submit=submit aria-label=move || tr!("new-product")>
@@ -281,7 +260,7 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             <label for="new-product-category">{move_tr!("product-category")}</label>
             <select id="new-product-category" required bind:value=category>
                 <option value="">{move_tr!("choose")}</option>
-                {move || categories.get().into_iter().map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
+                {move || categories().into_iter().map(|c| view! { <option value=c.id.clone()>{c.name}</option> }).collect_view()}
             </select>
             <label for="new-product-stock">{move_tr!("stock")}</label>
             <input id="new-product-stock" type="number" min="0" required bind:value=stock />
@@ -304,20 +283,21 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
     ));
     let stock = RwSignal::new(product.stock.to_string());
     let error = RwSignal::new(None::<ApiError>);
-    let send = move |patch: ProductPatch| {
+    let patch = Action::new_local(move |patch: &ProductPatch| {
+        let patch = patch.clone();
+        session.call(move |api| {
+            let patch = patch.clone();
+            async move { api.patch_product(id, &patch).await }
+        })
+    });
+    Effect::new(move || match patch.value().get() {
+        Some(Ok(_)) => on_saved(),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let send = move |p: ProductPatch| {
         error.set(None);
-        spawn_local(async move {
-            match session
-                .call(move |api| {
-                    let patch = patch.clone();
-                    async move { api.patch_product(id, &patch).await }
-                })
-                .await
-            {
-                Ok(_) => on_saved(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        patch.dispatch(p);
     };
     let save = move |_| match price_and_stock(&price_typed.get_untracked(), &stock.get_untracked())
     {

@@ -7,7 +7,6 @@ use crate::session::use_session;
 use api_types::orders::{Cart, CartItem};
 use api_types::validate::Quantity;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
@@ -26,24 +25,47 @@ pub(crate) fn CartPage() -> impl IntoView {
 fn CartView() -> impl IntoView {
     let session = use_session();
     let count = crate::cart_count::use_cart_count();
-    let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
+    let cart: LocalResource<Result<Cart, ApiError>> =
+        LocalResource::new(move || session.call(|api| async move { api.cart().await }));
     // Every cart the API answers also sets the header's count.
     Effect::new(move || {
         if let Some(Ok(c)) = cart.get() {
             count.show(&c);
         }
     });
-    spawn_local(async move {
-        cart.set(Some(
-            session.call(|api| async move { api.cart().await }).await,
-        ))
-    });
 
+    // A change of one line: its product and new quantity (`None`: remove it). Only the newest
+    // change's answer is shown (an `Action` keeps the latest dispatch's), so answers arriving
+    // out of order cannot bring back an older cart.
+    let update = Action::new_local(move |&(product_id, quantity): &(i64, Option<i64>)| {
+        session.call(move |api| async move {
+            match quantity {
+                Some(q) => api.set_quantity(product_id, q).await,
+                None => api.remove_item(product_id).await,
+            }
+        })
+    });
     let failure = RwSignal::new(None::<ApiError>);
     // What the last change did, announced politely by screen readers (WCAG 4.1.3): the
     // product's name and whether it was removed; the new total is read from the cart.
     let announced = RwSignal::new(None::<(String, bool)>);
-    let update = move |product_id: i64, quantity: Option<i64>| {
+    // The newest change sent: its product's name and whether it removes the line (an action's
+    // input is gone once it has answered).
+    let sent = StoredValue::new((String::new(), false));
+    Effect::new(move || match update.value().get() {
+        Some(Ok(c)) => {
+            cart.set(Some(Ok(c)));
+            announced.set(Some(sent.get_value()));
+        }
+        Some(Err(e)) => {
+            // Show the error above the current cart, read again (it is unchanged).
+            leptos::logging::warn!("cart update failed: {:?}", e.code());
+            failure.set(Some(e));
+            cart.refetch();
+        }
+        None => {}
+    });
+    let change = move |product_id: i64, quantity: Option<i64>| {
         failure.set(None);
         announced.set(None);
         let name = cart.with_untracked(|c| {
@@ -53,29 +75,8 @@ fn CartView() -> impl IntoView {
                 .map(|i| i.name.clone())
                 .unwrap_or_default()
         });
-        spawn_local(async move {
-            let result = session
-                .call(move |api| async move {
-                    match quantity {
-                        Some(q) => api.set_quantity(product_id, q).await,
-                        None => api.remove_item(product_id).await,
-                    }
-                })
-                .await;
-            match result {
-                Ok(c) => {
-                    cart.set(Some(Ok(c)));
-                    announced.set(Some((name, quantity.is_none())));
-                }
-                Err(e) => {
-                    // Show the error above the current cart, which is unchanged.
-                    let current = session.call(|api| async move { api.cart().await }).await;
-                    cart.set(Some(current));
-                    leptos::logging::warn!("cart update failed: {:?}", e.code());
-                    failure.set(Some(e));
-                }
-            }
-        });
+        sent.set_value((name, quantity.is_none()));
+        update.dispatch((product_id, quantity));
     };
 
     let announcement = move || {
@@ -103,7 +104,7 @@ fn CartView() -> impl IntoView {
             <table class="cart stack">
                 <thead><tr><th>{move_tr!("col-product")}</th><th>{move_tr!("col-unit-price")}</th><th>{move_tr!("quantity")}</th><th>{move_tr!("col-total")}</th><th></th></tr></thead>
                 <tbody>
-                    {c.items.iter().cloned().map(|item| view! { <CartLine item currency=c.currency.clone() on_change=update /> }).collect_view()}
+                    {c.items.iter().cloned().map(|item| view! { <CartLine item currency=c.currency.clone() on_change=change /> }).collect_view()}
                 </tbody>
             </table>
             <p class="total">{move_tr!("total-label")} " " <strong data-testid="cart-total"><Price cents=c.total_cents currency=c.currency.clone() /></strong></p>

@@ -6,7 +6,6 @@ use crate::components::{ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Cart, Order};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
@@ -43,51 +42,50 @@ pub(crate) fn CheckoutPage() -> impl IntoView {
 fn CheckoutView() -> impl IntoView {
     let session = use_session();
     let health = crate::components::health::use_health();
-    let cart = RwSignal::new(None::<Result<Cart, ApiError>>);
+    let cart: LocalResource<Result<Cart, ApiError>> =
+        LocalResource::new(move || session.call(|api| async move { api.cart().await }));
     let outcome = RwSignal::new(None::<Outcome>);
     let count = crate::cart_count::use_cart_count();
-    let paying = RwSignal::new(false);
-    spawn_local(async move {
-        cart.set(Some(
-            session.call(|api| async move { api.cart().await }).await,
-        ))
-    });
 
     // The current attempt's key; a new one only after an attempt failed (declined, payments
     // unavailable, an error), when "Try again" is a new attempt.
     let attempt = StoredValue::new(new_key());
+    let checkout = Action::new_local(move |key: &String| {
+        let key = key.clone();
+        session.call(move |api| {
+            let key = key.clone();
+            async move { api.checkout(&key).await }
+        })
+    });
+    let paying = checkout.pending();
     let pay = move |_| {
-        // A second click in the same tick, before the button is disabled, sends nothing.
+        // A second click in the same tick, before the button is disabled, sends nothing: the
+        // action counts as pending from the moment it is dispatched.
         if paying.get_untracked() {
             return;
         }
-        let key = attempt.get_value();
-        paying.set(true);
         outcome.set(None);
-        spawn_local(async move {
-            let result = session
-                .call(|api| {
-                    let key = key.clone();
-                    async move { api.checkout(&key).await }
-                })
-                .await;
-            outcome.set(Some(match result {
-                Ok(order) => {
-                    count.emptied();
-                    Outcome::Paid(order)
-                }
-                Err(e) => {
-                    attempt.set_value(new_key());
-                    Outcome::Failed(e)
-                }
-            }));
-            paying.set(false);
-            // The outcome's heading takes the focus the "Pay now" button had.
-            request_animation_frame(|| {
-                crate::components::focus::focus_first("main .card h2");
-            });
-        });
+        checkout.dispatch(attempt.get_value());
     };
+    Effect::new(move || {
+        let Some(result) = checkout.value().get() else {
+            return;
+        };
+        outcome.set(Some(match result {
+            Ok(order) => {
+                count.emptied();
+                Outcome::Paid(order)
+            }
+            Err(e) => {
+                attempt.set_value(new_key());
+                Outcome::Failed(e)
+            }
+        }));
+        // The outcome's heading takes the focus the "Pay now" button had.
+        request_animation_frame(|| {
+            crate::components::focus::focus_first("main .card h2");
+        });
+    });
 
     move || {
         match (outcome.get(), cart.get()) {

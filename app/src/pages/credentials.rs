@@ -24,12 +24,12 @@ pub(crate) struct Credentials {
 }
 
 /// The form. `on_submit` gets what was typed; the page sets `error` (a 422 problem's
-/// `errors` mark the fields) and `busy` while its call runs.
+/// `errors` mark the fields); `busy` is whether its call runs (its action's `pending`).
 #[component]
 pub(crate) fn CredentialsForm(
     purpose: Purpose,
     error: RwSignal<Option<ApiError>>,
-    busy: RwSignal<bool>,
+    #[prop(into)] busy: Signal<bool>,
     on_submit: impl Fn(Credentials) + Copy + 'static,
 ) -> impl IntoView {
     let health = crate::components::health::use_health();

@@ -5,7 +5,6 @@ use crate::pages::credentials::{Credentials, CredentialsForm, Purpose};
 use crate::session::use_session;
 use api_types::auth::LoginRequest;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -22,27 +21,23 @@ pub(crate) fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let navigate = StoredValue::new_local(navigate);
-
+    let login = Action::new_local(move |request: &LoginRequest| session.login(request.clone()));
+    Effect::new(move || match login.value().get() {
+        Some(Ok(())) => navigate(
+            &next_path(query.get_untracked().get("next")),
+            Default::default(),
+        ),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let submit = move |typed: Credentials| {
-        let request = LoginRequest {
+        error.set(None);
+        login.dispatch(LoginRequest {
             username: typed.username,
             password: typed.password,
-        };
-        let next = next_path(query.get_untracked().get("next"));
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match session.login(request).await {
-                Ok(()) => navigate.with_value(|go| go(&next, Default::default())),
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
         });
     };
+    let busy = login.pending();
 
     view! {
         <section class="card narrow">

@@ -6,7 +6,6 @@ use crate::components::{DateTime, ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -65,18 +64,13 @@ fn OrdersView() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
-    let orders = RwSignal::new(None::<Result<OrderPage, ApiError>>);
-    Effect::new(move |_| {
+    // A resource runs again when the page changes and keeps only the newest run's answer, so
+    // a slow answer for the page left behind never replaces the page asked for since.
+    let orders: LocalResource<Result<OrderPage, ApiError>> = LocalResource::new(move || {
         let page = page.get();
-        spawn_local(async move {
-            orders.set(Some(
-                session
-                    .call(move |api| async move { api.orders(page).await })
-                    .await,
-            ))
-        });
+        session.call(move |api| async move { api.orders(page).await })
     });
-    move || match orders.get() {
+    let shown = move || match orders.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(list)) if list.items.is_empty() => view! {
@@ -97,7 +91,8 @@ fn OrdersView() -> impl IntoView {
                 </nav>
             }.into_any()
         }
-    }
+    };
+    view! { <Transition fallback=|| view! { <Loading /> }>{shown}</Transition> }
 }
 
 #[component]
@@ -146,30 +141,33 @@ fn OrderView() -> impl IntoView {
         .get("id")
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(0);
-    let order = RwSignal::new(None::<Result<Order, ApiError>>);
-    let action_error = RwSignal::new(None::<ApiError>);
-    spawn_local(async move {
-        let loaded = session
-            .call(move |api| async move { api.order(id).await })
-            .await;
-        let found = loaded.is_ok();
-        order.set(Some(loaded));
-        if found {
-            crate::live::follow_order(session, id, move |o| order.set(Some(Ok(o))));
+    let order: LocalResource<Result<Order, ApiError>> =
+        LocalResource::new(move || session.call(move |api| async move { api.order(id).await }));
+    // Once the order is found, its live events replace it as they come. The stream belongs
+    // to this component, not to the effect (whose cleanups run each time it runs again).
+    let owner = Owner::current();
+    let following = StoredValue::new(false);
+    Effect::new(move || {
+        if order.with(|o| matches!(o, Some(Ok(_)))) && !following.get_value() {
+            following.set_value(true);
+            let follow = move || {
+                crate::live::follow_order(session, id, move |o| order.set(Some(Ok(o))));
+            };
+            match &owner {
+                Some(owner) => owner.with(follow),
+                None => follow(),
+            }
         }
     });
-    let cancel = move |_| {
-        action_error.set(None);
-        spawn_local(async move {
-            match session
-                .call(move |api| async move { api.cancel(id).await })
-                .await
-            {
-                Ok(o) => order.set(Some(Ok(o))),
-                Err(e) => action_error.set(Some(e)),
-            }
-        });
-    };
+    let cancel = Action::new_local(move |_: &()| {
+        session.call(move |api| async move { api.cancel(id).await })
+    });
+    Effect::new(move || {
+        if let Some(Ok(o)) = cancel.value().get() {
+            order.set(Some(Ok(o)));
+        }
+    });
+    let action_error = move || cancel.value().get().and_then(Result::err);
     move || match order.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
@@ -190,8 +188,10 @@ fn OrderView() -> impl IntoView {
                         <li><StatusBadge status=e.status /> " — " <DateTime at=e.at.clone() /></li>
                     }).collect_view()}
                 </ol>
-                {move || action_error.get().map(|e| view! { <ErrorMessage error=e /> })}
-                {cancellable.then(|| view! { <button on:click=cancel>{move_tr!("cancel-order")}</button> })}
+                {move || action_error().map(|e| view! { <ErrorMessage error=e /> })}
+                {cancellable.then(|| view! {
+                    <button on:click=move |_| { cancel.dispatch(()); } aria-busy=move || cancel.pending().get().to_string()>{move_tr!("cancel-order")}</button>
+                })}
             }.into_any()
         }
     }

@@ -7,7 +7,6 @@ use api_types::auth::{LoginRequest, RegisterRequest};
 use api_types::validate::{Email, NewPassword, Username};
 use api_types::Problem;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -28,44 +27,41 @@ fn check(typed: &Credentials) -> Result<(), ApiError> {
 #[component]
 pub(crate) fn RegisterPage() -> impl IntoView {
     let session = use_session();
-    let navigate = StoredValue::new_local(use_navigate());
+    let navigate = use_navigate();
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-
-    let submit = move |typed: Credentials| {
-        if let Err(err) = check(&typed) {
-            error.set(Some(err));
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let Credentials {
-                username,
-                email,
-                password,
-            } = typed;
+    // Registers, then signs in with the same credentials.
+    let register = Action::new_local(move |typed: &Credentials| {
+        let Credentials {
+            username,
+            email,
+            password,
+        } = typed.clone();
+        async move {
             let email = (!email.trim().is_empty()).then_some(email);
-            let registered = PublicApi
+            PublicApi
                 .register(&RegisterRequest {
                     username: username.clone(),
                     password: password.clone(),
                     email,
                 })
-                .await;
-            let result = match registered {
-                Ok(_) => session.login(LoginRequest { username, password }).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(()) => navigate.with_value(|go| go("/", Default::default())),
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+                .await?;
+            session.login(LoginRequest { username, password }).await
+        }
+    });
+    Effect::new(move || match register.value().get() {
+        Some(Ok(())) => navigate("/", Default::default()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |typed: Credentials| {
+        if let Err(err) = check(&typed) {
+            error.set(Some(err));
+            return;
+        }
+        error.set(None);
+        register.dispatch(typed);
     };
+    let busy = register.pending();
 
     view! {
         <section class="card narrow">

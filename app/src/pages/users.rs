@@ -7,7 +7,6 @@ use crate::session::use_session;
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_fluent::{move_tr, tr};
 
 #[component]
@@ -24,38 +23,34 @@ pub(crate) fn AdminUsersPage() -> impl IntoView {
 #[component]
 fn UsersTable() -> impl IntoView {
     let session = use_session();
-    let users = RwSignal::new(None::<Result<UserPage, ApiError>>);
+    let users: LocalResource<Result<UserPage, ApiError>> =
+        LocalResource::new(move || session.call(|api| async move { api.users().await }));
     let failure = RwSignal::new(None::<ApiError>);
-    let load = move || {
-        spawn_local(async move {
-            users.set(Some(
-                session.call(|api| async move { api.users().await }).await,
-            ))
-        });
-    };
-    load();
+    let load = move || users.refetch();
     // Named outside `view!`: leptos-fluent's translation check skips the first `{…}` after a
     // `<tr>` (it reads the tag as a `tr!` call).
     let user_column = move_tr!("col-user");
+    // A change of one user (`None`: delete them), then the list read again.
+    let edit = Action::new_local(move |(id, patch): &(i64, Option<UserPatch>)| {
+        let (id, patch) = (*id, patch.clone());
+        session.call(move |api| {
+            let patch = patch.clone();
+            async move {
+                match patch {
+                    Some(p) => api.patch_user(id, &p).await.map(drop),
+                    None => api.delete_user(id).await,
+                }
+            }
+        })
+    });
+    Effect::new(move || match edit.value().get() {
+        Some(Ok(())) => load(),
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
     let change = move |id: i64, patch: Option<UserPatch>| {
         failure.set(None);
-        spawn_local(async move {
-            let result = session
-                .call(move |api| {
-                    let patch = patch.clone();
-                    async move {
-                        match patch {
-                            Some(p) => api.patch_user(id, &p).await.map(drop),
-                            None => api.delete_user(id).await,
-                        }
-                    }
-                })
-                .await;
-            match result {
-                Ok(()) => load(),
-                Err(e) => failure.set(Some(e)),
-            }
-        });
+        edit.dispatch((id, patch));
     };
     view! {
         <NewUserForm on_created=load />
@@ -130,6 +125,22 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let admin = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(move |user: &NewUser| {
+        let user = user.clone();
+        session.call(move |api| {
+            let user = user.clone();
+            async move { api.create_user(&user).await }
+        })
+    });
+    Effect::new(move || match create.value().get() {
+        Some(Ok(_)) => {
+            username.set(String::new());
+            password.set(String::new());
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let user = NewUser {
@@ -143,22 +154,7 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             }),
         };
         error.set(None);
-        spawn_local(async move {
-            match session
-                .call(move |api| {
-                    let user = user.clone();
-                    async move { api.create_user(&user).await }
-                })
-                .await
-            {
-                Ok(_) => {
-                    username.set(String::new());
-                    password.set(String::new());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        create.dispatch(user);
     };
     view! {
         <form class="card inline-form" on:submit=submit aria-label=move || tr!("new-user")>
