@@ -16,8 +16,31 @@
 //! conventions of every locale and the user's time zone, so the wasm carries no locale data.
 
 use leptos::prelude::*;
-use leptos_fluent::{leptos_fluent, move_tr, I18n};
+use leptos_fluent::{leptos_fluent, I18n};
 use wasm_bindgen::JsValue;
+
+/// `move_tr!("id")`: the message `id` in the current language, as a view or an attribute
+/// value that follows the language ([`text`]). With arguments, `move_tr!("id", { "n" => 2 })`,
+/// it is leptos-fluent's own macro.
+///
+/// Why not leptos-fluent's for plain messages: it derives a new signal at every call site, so
+/// the views' reactive code was compiled once per message (about 200 sites); [`text`] gives
+/// every site the same closure type. The translation check still sees each literal `id`.
+macro_rules! move_tr {
+    ($id:literal $(,)?) => {
+        $crate::i18n::text($id)
+    };
+    ($id:literal, $($args:tt)+) => {
+        ::leptos_fluent::move_tr!($id, $($args)+)
+    };
+}
+
+/// The message `id` in the current language, read each time the closure runs, so a view or
+/// attribute made of it follows the language. Every call returns the same closure type.
+pub(crate) fn text(id: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let i18n = expect_context::<I18n>();
+    move || i18n.tr(id)
+}
 
 /// Provides the [`I18n`] context to `children` (see the module's text for where the language
 /// comes from and where it is kept).

@@ -6,10 +6,12 @@
 // `#[component]` on a `pub(crate)` function expands to items this lint misjudges.
 #![allow(unreachable_pub)]
 
+// First: its `move_tr!` is in scope in every module below.
+#[macro_use]
+mod i18n;
 pub mod api;
 mod cart_count;
 mod components;
-mod i18n;
 mod live;
 mod pages;
 mod problems;

@@ -40,7 +40,7 @@ pub(crate) fn SkipLink() -> impl IntoView {
         ev.prevent_default();
         focus_first("#main");
     };
-    view! { <a class="skip-link" href="#main" on:click=skip>{leptos_fluent::move_tr!("skip-to-content")}</a> }
+    view! { <a class="skip-link" href="#main" on:click=skip>{move_tr!("skip-to-content")}</a> }
 }
 
 /// Moves focus to the main heading whenever the path changes (not on the first load, where the

@@ -7,7 +7,7 @@ pub(crate) mod protected;
 
 use crate::api::ApiError;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 
 /// `cents` of `currency` as people of the current language write them; follows the language.
 #[component]

@@ -3,7 +3,6 @@
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_fluent::move_tr;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -21,7 +20,7 @@ pub(crate) fn Nav() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <nav aria-label=move || leptos_fluent::tr!("nav-main")>
+            <nav aria-label=move_tr!("nav-main")>
                 <A href="/" attr:class="brand">"Bean & Leaf"</A>
                 <A href="/">{move_tr!("nav-catalog")}</A>
                 <A href="/cart">{move_tr!("nav-cart")} {move || {

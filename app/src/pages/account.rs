@@ -8,13 +8,13 @@ use api_types::validate::NewPassword;
 use api_types::Problem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::hooks::use_navigate;
 
 #[component]
 pub(crate) fn AccountPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("your-account") />
+        <leptos_meta::Title text=move_tr!("your-account") />
         <h1>{move_tr!("your-account")}</h1>
         <Protected>
             <Profile />
@@ -156,7 +156,7 @@ fn Sessions() -> impl IntoView {
                 None => view! { <crate::components::Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <ul class="sessions" aria-label=move || tr!("sessions")>
+                    <ul class="sessions" aria-label=move_tr!("sessions")>
                         {list.into_iter().map(|s| {
                             let id = s.id.clone();
                             let agent = s.user_agent.clone();

@@ -11,7 +11,7 @@ use api_types::auth::Role;
 use api_types::catalog::{Category, NewProduct, Product, ProductPage, ProductPatch};
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 
 /// Shows `children` to admins only.
@@ -63,7 +63,7 @@ fn step_label(to: OrderStatus) -> String {
 #[component]
 pub(crate) fn AdminOrdersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("nav-board") />
+        <leptos_meta::Title text=move_tr!("nav-board") />
         <h1>{move_tr!("nav-board")}</h1>
         <AdminOnly>
             <OrdersBoard />
@@ -109,17 +109,17 @@ fn OrdersBoard() -> impl IntoView {
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
             Some(Ok(page)) if page.items.is_empty() => view! { <p>{move_tr!("board-empty")}</p> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board stack" aria-label=move || tr!("nav-board")>
+                <table class="board stack" aria-label=move_tr!("nav-board")>
                     <thead><tr><th>{order_column}</th><th>{move_tr!("col-customer")}</th><th>{move_tr!("col-total")}</th><th>{move_tr!("col-status")}</th><th>{move_tr!("col-next-step")}</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|o: Order| {
                             let id = o.id;
                             view! {
                                 <tr>
-                                    <td data-label=move || order_column.get()><A href=format!("/orders/{id}")>"#" {id}</A></td>
-                                    <td data-label=move || tr!("col-customer")>{let o = o.clone(); move || customer_label(&o)}</td>
-                                    <td data-label=move || tr!("col-total")><Price cents=o.total_cents currency=o.currency.clone() /></td>
-                                    <td data-label=move || tr!("col-status")><StatusBadge status=o.status /></td>
+                                    <td data-label=order_column><A href=format!("/orders/{id}")>"#" {id}</A></td>
+                                    <td data-label=move_tr!("col-customer")>{let o = o.clone(); move || customer_label(&o)}</td>
+                                    <td data-label=move_tr!("col-total")><Price cents=o.total_cents currency=o.currency.clone() /></td>
+                                    <td data-label=move_tr!("col-status")><StatusBadge status=o.status /></td>
                                     <td class="actions">{next_step(o.status).map(|to| view! {
                                         <button on:click=move |_| advance(id, to) aria-label=move || format!("{} #{id}", step_label(to))>{move || step_label(to)}</button>
                                     })}</td>
@@ -136,7 +136,7 @@ fn OrdersBoard() -> impl IntoView {
 #[component]
 pub(crate) fn AdminProductsPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("nav-products") />
+        <leptos_meta::Title text=move_tr!("nav-products") />
         <h1>{move_tr!("nav-products")}</h1>
         <AdminOnly>
             <ProductsTable />
@@ -156,7 +156,7 @@ fn ProductsTable() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
         Some(Ok(page)) => view! {
-            <table class="board stack" aria-label=move || tr!("nav-products")>
+            <table class="board stack" aria-label=move_tr!("nav-products")>
                 <thead><tr><th>{move_tr!("col-product")}</th><th>{move_tr!("price-eur")}</th><th>{move_tr!("stock")}</th><th>{move_tr!("col-in-catalog")}</th><th></th></tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|p| view! { <ProductRow product=p on_saved=load /> }).collect_view()}
@@ -243,7 +243,7 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         create.dispatch(product);
     };
     view! {
-        <form class="card new-product" on:submit=submit aria-label=move || tr!("new-product")>
+        <form class="card new-product" on:submit=submit aria-label=move_tr!("new-product")>
             <h2>{move_tr!("add-a-product")}</h2>
             <label for="new-product-name">{move_tr!("product-name")}</label>
             <input id="new-product-name" required maxlength="120" bind:value=name
@@ -256,7 +256,7 @@ fn NewProductForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
                 aria-describedby=described_by(error, "description", "new-product-description", false)></textarea>
             <FieldMessage error field="description" id="new-product-description" />
             <label for="new-product-price">{move_tr!("price-eur")}</label>
-            <input id="new-product-price" inputmode="decimal" required placeholder=move || tr!("price-placeholder") bind:value=price_typed />
+            <input id="new-product-price" inputmode="decimal" required placeholder=move_tr!("price-placeholder") bind:value=price_typed />
             <label for="new-product-category">{move_tr!("product-category")}</label>
             <select id="new-product-category" required bind:value=category>
                 <option value="">{move_tr!("choose")}</option>
@@ -318,10 +318,10 @@ fn ProductRow(product: Product, on_saved: impl Fn() + Copy + 'static) -> impl In
     let name = product.name.clone();
     view! {
         <tr>
-            <td data-label=move || tr!("col-product")>{product.name.clone()} <br /> <small><Price cents=product.price_cents currency=product.currency.clone() /></small></td>
-            <td data-label=move || tr!("price-eur")><input type="text" inputmode="decimal" class="amount" aria-label={let name = name.clone(); move || tr!("price-of", { "name" => name.clone() })} bind:value=price_typed /></td>
-            <td data-label=move || tr!("stock")><input type="number" min="0" aria-label={let name = name.clone(); move || tr!("stock-of", { "name" => name.clone() })} bind:value=stock /></td>
-            <td data-label=move || tr!("col-in-catalog")>{move || if active { tr!("in-catalog-yes") } else { tr!("in-catalog-hidden") }}</td>
+            <td data-label=move_tr!("col-product")>{product.name.clone()} <br /> <small><Price cents=product.price_cents currency=product.currency.clone() /></small></td>
+            <td data-label=move_tr!("price-eur")><input type="text" inputmode="decimal" class="amount" aria-label={let name = name.clone(); move || tr!("price-of", { "name" => name.clone() })} bind:value=price_typed /></td>
+            <td data-label=move_tr!("stock")><input type="number" min="0" aria-label={let name = name.clone(); move || tr!("stock-of", { "name" => name.clone() })} bind:value=stock /></td>
+            <td data-label=move_tr!("col-in-catalog")>{move || if active { tr!("in-catalog-yes") } else { tr!("in-catalog-hidden") }}</td>
             <td class="actions">
                 <button on:click=save aria-label=move || tr!("save-named", { "name" => name.clone() })>{move_tr!("save")}</button> " "
                 <button class="link" on:click=toggle>{move || if active { tr!("hide") } else { tr!("show") }}</button>

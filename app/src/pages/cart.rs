@@ -7,13 +7,13 @@ use crate::session::use_session;
 use api_types::orders::{Cart, CartItem};
 use api_types::validate::Quantity;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 
 #[component]
 pub(crate) fn CartPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("your-cart") />
+        <leptos_meta::Title text=move_tr!("your-cart") />
         <h1>{move_tr!("your-cart")}</h1>
         <Protected>
             <CartView />
@@ -132,9 +132,9 @@ fn CartLine(
     let remove_label = move || tr!("remove-named", { "name" => name.clone() });
     view! {
         <tr>
-            <td data-label=move || tr!("col-product")><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
-            <td data-label=move || tr!("col-unit-price")><Price cents=item.unit_price_cents currency=currency.clone() /></td>
-            <td data-label=move || tr!("quantity")>
+            <td data-label=move_tr!("col-product")><A href=format!("/products/{id}")>{item.name.clone()}</A></td>
+            <td data-label=move_tr!("col-unit-price")><Price cents=item.unit_price_cents currency=currency.clone() /></td>
+            <td data-label=move_tr!("quantity")>
                 <input type="number" min="1" max=Quantity::MAX.to_string() aria-label=label
                     prop:value=item.quantity.to_string()
                     on:change=move |ev| {
@@ -143,7 +143,7 @@ fn CartLine(
                         }
                     } />
             </td>
-            <td data-label=move || tr!("col-total")><Price cents=item.line_total_cents currency=currency /></td>
+            <td data-label=move_tr!("col-total")><Price cents=item.line_total_cents currency=currency /></td>
             <td class="actions"><button class="link" on:click=move |_| on_change(id, None) aria-label=remove_label>{move_tr!("remove")}</button></td>
         </tr>
     }

@@ -6,7 +6,7 @@ use crate::components::{AddToCart, ErrorMessage, Loading, Price};
 use api_types::catalog::{Category, Product, ProductSort};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -118,12 +118,12 @@ pub(crate) fn CatalogPage() -> impl IntoView {
     };
 
     view! {
-        <leptos_meta::Title text=move || tr!("catalog") />
+        <leptos_meta::Title text=move_tr!("catalog") />
         <h1>{move_tr!("catalog")}</h1>
         <div class="toolbar">
             <form class="search" role="search" on:submit=submit>
                 <label for="search">{move_tr!("search")}</label>
-                <input id="search" type="search" placeholder=move || tr!("search-placeholder") bind:value=search_text />
+                <input id="search" type="search" placeholder=move_tr!("search-placeholder") bind:value=search_text />
                 <button type="submit">{move_tr!("search")}</button>
             </form>
             <label for="sort">{move_tr!("sort-by")}</label>
@@ -131,7 +131,7 @@ pub(crate) fn CatalogPage() -> impl IntoView {
                 {SORTS.iter().map(|s| view! { <option value=s.as_str()>{move || sort_label(*s)}</option> }).collect_view()}
             </select>
         </div>
-        <nav class="categories" aria-label=move || tr!("categories")>
+        <nav class="categories" aria-label=move_tr!("categories")>
             <A href=move || in_category(None) attr:class=move || if query.get().category.is_none() { "chip active" } else { "chip" }>{move_tr!("category-all")}</A>
             <Transition fallback=|| ()>
                 {move || categories.get().map(|r| match r {
@@ -159,10 +159,10 @@ pub(crate) fn CatalogPage() -> impl IntoView {
                     let next = href(&CatalogQuery { page: current + 1, ..q });
                     view! {
                         <p class="hint">{move_tr!("product-count", { "count" => p.total })}</p>
-                        <ul class="grid" aria-label=move || tr!("products")>
+                        <ul class="grid" aria-label=move_tr!("products")>
                             {p.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
                         </ul>
-                        <nav class="pager" aria-label=move || tr!("pages")>
+                        <nav class="pager" aria-label=move_tr!("pages")>
                             {(current > 1).then(|| view! { <A href=prev>{move_tr!("previous")}</A> })}
                             <span>{move_tr!("page-of", { "page" => current, "pages" => pages })}</span>
                             {(current < pages).then(|| view! { <A href=next>{move_tr!("next")}</A> })}

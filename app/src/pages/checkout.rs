@@ -6,7 +6,7 @@ use crate::components::{ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Cart, Order};
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 
 /// A fresh idempotency key: 128 random bits from `crypto.getRandomValues`, in hex (available
@@ -30,7 +30,7 @@ enum Outcome {
 #[component]
 pub(crate) fn CheckoutPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("checkout") />
+        <leptos_meta::Title text=move_tr!("checkout") />
         <h1>{move_tr!("checkout")}</h1>
         <Protected>
             <CheckoutView />

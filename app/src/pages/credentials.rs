@@ -6,7 +6,7 @@ use crate::api::ApiError;
 use crate::components::{described_by, invalid, ErrorMessage, FieldMessage};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 
 /// What the form is for.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,6 @@ use crate::pages::credentials::{Credentials, CredentialsForm, Purpose};
 use crate::session::use_session;
 use api_types::auth::LoginRequest;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -41,7 +40,7 @@ pub(crate) fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <leptos_meta::Title text=move || tr!("sign-in") />
+            <leptos_meta::Title text=move_tr!("sign-in") />
             <h1>{move_tr!("sign-in")}</h1>
             <CredentialsForm purpose=Purpose::SignIn error busy on_submit=submit />
             <p>{move_tr!("new-here")} " " <A href="/register">{move_tr!("create-an-account")}</A></p>

@@ -13,14 +13,13 @@ pub(crate) mod register;
 pub(crate) mod users;
 
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 
 /// Any path the app does not know.
 #[component]
 pub(crate) fn NotFound() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("not-found-title") />
+        <leptos_meta::Title text=move_tr!("not-found-title") />
         <h1>{move_tr!("not-found-title")}</h1>
         <p>{move_tr!("not-found-text")} " " <A href="/">{move_tr!("back-to-catalog")}</A></p>
     }

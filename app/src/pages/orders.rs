@@ -6,14 +6,14 @@ use crate::components::{DateTime, ErrorMessage, Loading, Price};
 use crate::session::use_session;
 use api_types::orders::{Actor, Order, OrderPage, OrderStatus};
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub(crate) fn OrdersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("your-orders") />
+        <leptos_meta::Title text=move_tr!("your-orders") />
         <h1>{move_tr!("your-orders")}</h1>
         <Protected>
             <OrdersView />
@@ -81,10 +81,10 @@ fn OrdersView() -> impl IntoView {
             let pages = list.total.div_ceil(u64::from(list.per_page)).max(1) as u32;
             let current = list.page;
             view! {
-                <ul class="orders" aria-label=move || tr!("nav-orders")>
+                <ul class="orders" aria-label=move_tr!("nav-orders")>
                     {list.items.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}
                 </ul>
-                <nav class="pager" aria-label=move || tr!("pages")>
+                <nav class="pager" aria-label=move_tr!("pages")>
                     {(current > 1).then(|| view! { <A href=format!("/orders?page={}", current - 1)>{move_tr!("newer")}</A> })}
                     <span>{move_tr!("page-of", { "page" => current, "pages" => pages })}</span>
                     {(current < pages).then(|| view! { <A href=format!("/orders?page={}", current + 1)>{move_tr!("older")}</A> })}
@@ -183,7 +183,7 @@ fn OrderView() -> impl IntoView {
                 <OrderLines order=o.clone() />
                 <p class="total">{move_tr!("total-label")} " " <strong><Price cents=o.total_cents currency=o.currency.clone() /></strong></p>
                 <h2>{move_tr!("timeline")}</h2>
-                <ol class="timeline" aria-label=move || tr!("timeline")>
+                <ol class="timeline" aria-label=move_tr!("timeline")>
                     {o.timeline.iter().map(|e| view! {
                         <li><StatusBadge status=e.status /> " — " <DateTime at=e.at.clone() /></li>
                     }).collect_view()}
@@ -211,7 +211,7 @@ const STEPS: [OrderStatus; 4] = [
 #[component]
 fn Progress(status: OrderStatus) -> impl IntoView {
     STEPS.iter().position(|s| *s == status).map(|reached| view! {
-        <ol class="progress" aria-label=move || tr!("progress")>
+        <ol class="progress" aria-label=move_tr!("progress")>
             {STEPS.iter().enumerate().map(|(i, step)| {
                 let class = if i < reached { "done" } else if i == reached { "current" } else { "todo" };
                 view! {

@@ -4,7 +4,7 @@ use crate::api::PublicApi;
 use crate::components::{AddToCart, ErrorMessage, Loading, Price};
 use api_types::validate::Quantity;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 

@@ -7,7 +7,6 @@ use api_types::auth::{LoginRequest, RegisterRequest};
 use api_types::validate::{Email, NewPassword, Username};
 use api_types::Problem;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -65,7 +64,7 @@ pub(crate) fn RegisterPage() -> impl IntoView {
 
     view! {
         <section class="card narrow">
-            <leptos_meta::Title text=move || tr!("create-an-account") />
+            <leptos_meta::Title text=move_tr!("create-an-account") />
             <h1>{move_tr!("create-an-account")}</h1>
             <CredentialsForm purpose=Purpose::Register error busy on_submit=submit />
             <p>{move_tr!("have-account")} " " <A href="/login">{move_tr!("sign-in")}</A></p>

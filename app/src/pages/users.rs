@@ -7,12 +7,12 @@ use crate::session::use_session;
 use api_types::auth::{NewUser, Role, User, UserPage, UserPatch};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_fluent::{move_tr, tr};
+use leptos_fluent::tr;
 
 #[component]
 pub(crate) fn AdminUsersPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text=move || tr!("nav-users") />
+        <leptos_meta::Title text=move_tr!("nav-users") />
         <h1>{move_tr!("nav-users")}</h1>
         <AdminOnly>
             <UsersTable />
@@ -59,7 +59,7 @@ fn UsersTable() -> impl IntoView {
             None => view! { <crate::components::Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorMessage error=e /> }.into_any(),
             Some(Ok(page)) => view! {
-                <table class="board stack" aria-label=move || tr!("nav-users")>
+                <table class="board stack" aria-label=move_tr!("nav-users")>
                     <thead><tr><th>{user_column}</th><th>{move_tr!("role")}</th><th>{move_tr!("col-status")}</th><th>{move_tr!("col-actions")}</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|u| view! { <UserRow user=u user_column on_change=change /> }).collect_view()}
@@ -73,7 +73,7 @@ fn UsersTable() -> impl IntoView {
 #[component]
 fn UserRow(
     user: User,
-    user_column: Signal<String>,
+    user_column: impl Fn() -> String + Copy + Send + Sync + 'static,
     on_change: impl Fn(i64, Option<UserPatch>) + Copy + 'static,
 ) -> impl IntoView {
     let id = user.id;
@@ -100,9 +100,9 @@ fn UserRow(
     let (role_named, able_named, delete_named) = (named.clone(), named.clone(), named);
     view! {
         <tr>
-            <td data-label=move || user_column.get()>{user.username.clone()}</td>
-            <td data-label=move || tr!("role")>{move || crate::pages::account::role_label(role)}</td>
-            <td data-label=move || tr!("col-status")>{move || if disabled { tr!("user-disabled") } else { tr!("user-active") }}</td>
+            <td data-label=user_column>{user.username.clone()}</td>
+            <td data-label=move_tr!("role")>{move || crate::pages::account::role_label(role)}</td>
+            <td data-label=move_tr!("col-status")>{move || if disabled { tr!("user-disabled") } else { tr!("user-active") }}</td>
             <td class="actions">
                 <button class="link" aria-label=move || role_named(role_action())
                     on:click=move |_| on_change(id, Some(UserPatch { role: Some(other_role), ..UserPatch::default() }))>{role_action}</button>
@@ -157,7 +157,7 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         create.dispatch(user);
     };
     view! {
-        <form class="card inline-form" on:submit=submit aria-label=move || tr!("new-user")>
+        <form class="card inline-form" on:submit=submit aria-label=move_tr!("new-user")>
             <label for="new-username">{move_tr!("username")}</label>
             <input id="new-username" required bind:value=username
                 aria-invalid=invalid(error, "username")
