@@ -50,6 +50,11 @@ pub(crate) fn FieldMessage(
     }
 }
 
+/// Whether `error` names the API's `field` in its `errors` (reactive).
+fn refused(error: RwSignal<Option<ApiError>>, field: &str) -> bool {
+    error.with(|e| e.as_ref().is_some_and(|e| e.field_error(field).is_some()))
+}
+
 /// The `aria-describedby` of the input `id` for the API's `field` (reactive): its hint
 /// (`{id}-hint`) when it has one, and the reason [`FieldMessage`] shows while `error` names
 /// that field (WCAG 3.3.1).
@@ -60,10 +65,9 @@ pub(crate) fn described_by(
     hint: bool,
 ) -> impl Fn() -> Option<String> {
     move || {
-        let refused = error.with(|e| e.as_ref().is_some_and(|e| e.field_error(field).is_some()));
         let ids: Vec<String> = [
             hint.then(|| format!("{id}-hint")),
-            refused.then(|| format!("{id}-error")),
+            refused(error, field).then(|| format!("{id}-error")),
         ]
         .into_iter()
         .flatten()
@@ -78,11 +82,7 @@ pub(crate) fn invalid(
     error: RwSignal<Option<ApiError>>,
     field: &'static str,
 ) -> impl Fn() -> Option<&'static str> {
-    move || {
-        error
-            .with(|e| e.as_ref().is_some_and(|e| e.field_error(field).is_some()))
-            .then_some("true")
-    }
+    move || refused(error, field).then_some("true")
 }
 
 /// A browser and system for people, from a `User-Agent`: "Firefox on Linux", "Chrome on
