@@ -24,7 +24,7 @@
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
 use crate::payment::PaymentOutcome;
-use crate::store::rows::{assemble, parse_status, EventRow, ItemRow, OrderRow};
+use crate::store::rows::{assemble, in_order_of, parse_status, EventRow, ItemRow, OrderRow};
 use crate::store::{
     CartStore, CatalogStore, NewProduct, OrderHeader, OrderStore, OrdersStore, ProductChanges,
     ProductFilter, Reservation, Reserved, CURRENCY,
@@ -140,33 +140,45 @@ fn order_by(sort: ProductSort) -> &'static str {
     }
 }
 
+/// The columns of an [`OrderRow`].
+const ORDER_COLUMNS: &str = "id, user_id, customer, status, total_cents, currency, created_at";
+
 /// The orders `ids`, in that order, with their lines and timelines: three queries whatever
 /// their number.
 async fn load_orders(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Order>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let orders: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders
-         WHERE id = ANY($1)",
-    )
+    let orders: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE id = ANY($1)"
+    ))
     .bind(ids)
     .fetch_all(&mut *conn)
     .await?;
+    complete(conn, in_order_of(ids, orders)).await
+}
+
+/// The orders of `rows`, in that order, with their lines and timelines: two queries whatever
+/// their number.
+async fn complete(conn: &mut PgConnection, rows: Vec<OrderRow>) -> Result<Vec<Order>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let items: Vec<ItemRow> = sqlx::query_as(
         "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
          FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, product_id",
     )
-    .bind(ids)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT order_id, status, at FROM order_events WHERE order_id = ANY($1) ORDER BY id",
     )
-    .bind(ids)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    assemble(ids, orders, items, events)
+    assemble(rows, items, events)
 }
 
 /// Records that order `order_id` reached `status` now (and its timeline entry).
@@ -414,9 +426,10 @@ impl CartStore for PostgresStore {
     }
 }
 
-/// The count and page queries of [`OrderStore::orders_page`] for the filters given (the
-/// `WHERE` names only those, so the matching index serves it): binds the user id, then the
-/// status (each only when filtered on), then `LIMIT` and `OFFSET`.
+/// The count and page queries of [`OrderStore::orders_page`] for the filters given: binds the
+/// user id, then the status (each only when filtered on), then (the page) `LIMIT` and `OFFSET`.
+/// The count reads the counters the migrations' trigger keeps (at most seven rows); the page's
+/// `WHERE` names only the filters given, so the matching index serves it.
 fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
     let mut conditions = Vec::new();
     if by_user {
@@ -430,11 +443,16 @@ fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
+    let counters = if by_user {
+        "order_counts"
+    } else {
+        "order_status_counts"
+    };
     let n = conditions.len();
     (
-        format!("SELECT COUNT(*) FROM orders {filter}"),
+        format!("SELECT COALESCE(SUM(orders), 0)::BIGINT FROM {counters} {filter}"),
         format!(
-            "SELECT id FROM orders {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            "SELECT {ORDER_COLUMNS} FROM orders {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         ),
@@ -476,7 +494,7 @@ impl OrderStore for PostgresStore {
         let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
         let mut conn = self.pool.acquire().await?;
         let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        let mut page = sqlx::query_scalar::<_, i64>(&page_sql);
+        let mut page = sqlx::query_as::<_, OrderRow>(&page_sql);
         if let Some(user_id) = user_id {
             count = count.bind(user_id);
             page = page.bind(user_id);
@@ -486,12 +504,12 @@ impl OrderStore for PostgresStore {
             page = page.bind(status);
         }
         let total = count.fetch_one(&mut *conn).await?;
-        let ids = page
+        let rows = page
             .bind(paging.limit())
             .bind(paging.offset())
             .fetch_all(&mut *conn)
             .await?;
-        let items = load_orders(&mut conn, &ids).await?;
+        let items = complete(&mut conn, rows).await?;
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -665,15 +683,21 @@ mod tests {
     fn page_queries_number_only_the_filters_given() {
         assert_eq!(
             page_queries(true, true).1,
-            "SELECT id FROM orders WHERE user_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+            "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders \
+             WHERE user_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+        );
+        assert_eq!(
+            page_queries(true, false).0,
+            "SELECT COALESCE(SUM(orders), 0)::BIGINT FROM order_counts WHERE user_id = $1"
         );
         assert_eq!(
             page_queries(false, true).0,
-            "SELECT COUNT(*) FROM orders WHERE status = $1"
+            "SELECT COALESCE(SUM(orders), 0)::BIGINT FROM order_status_counts WHERE status = $1"
         );
         assert_eq!(
             page_queries(false, false).1,
-            "SELECT id FROM orders  ORDER BY id DESC LIMIT $1 OFFSET $2"
+            "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders  \
+             ORDER BY id DESC LIMIT $1 OFFSET $2"
         );
     }
 }

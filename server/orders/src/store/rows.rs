@@ -43,13 +43,12 @@ pub(crate) fn parse_status(s: &str) -> Result<OrderStatus, sqlx::Error> {
     OrderStatus::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown status {s}").into()))
 }
 
-/// The orders `ids`, in that order, from their `orders` rows, lines and timeline entries (each
-/// list in the order it is to be shown); ids without a row are left out.
+/// The orders of `orders` (in that order) with their lines and timeline entries (each list in
+/// the order it is to be shown).
 ///
 /// # Errors
 /// A status the service does not know.
 pub(crate) fn assemble(
-    ids: &[i64],
     orders: Vec<OrderRow>,
     items: Vec<ItemRow>,
     events: Vec<EventRow>,
@@ -71,20 +70,26 @@ pub(crate) fn assemble(
             at: r.at,
         });
     }
-    let mut by_id = HashMap::new();
-    for row in orders {
-        let order = Order {
-            id: row.id,
-            user_id: row.user_id,
-            customer: row.customer,
-            status: parse_status(&row.status)?,
-            items: lines.remove(&row.id).unwrap_or_default(),
-            total_cents: row.total_cents,
-            currency: row.currency,
-            created_at: row.created_at,
-            timeline: timelines.remove(&row.id).unwrap_or_default(),
-        };
-        by_id.insert(row.id, order);
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    orders
+        .into_iter()
+        .map(|row| {
+            Ok(Order {
+                id: row.id,
+                user_id: row.user_id,
+                customer: row.customer,
+                status: parse_status(&row.status)?,
+                items: lines.remove(&row.id).unwrap_or_default(),
+                total_cents: row.total_cents,
+                currency: row.currency,
+                created_at: row.created_at,
+                timeline: timelines.remove(&row.id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// `rows` in the order of `ids`; ids without a row are left out.
+pub(crate) fn in_order_of(ids: &[i64], rows: Vec<OrderRow>) -> Vec<OrderRow> {
+    let mut by_id: HashMap<i64, OrderRow> = rows.into_iter().map(|row| (row.id, row)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
 }

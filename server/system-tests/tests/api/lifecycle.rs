@@ -413,6 +413,66 @@ async fn admins_see_every_order_with_its_customer_and_filter_by_status() {
     assert_eq!(mine["total"], 1);
 }
 
+/// The `total` of a page comes from counters the database keeps beside the orders: they must
+/// follow every checkout and status move, for each customer and over all of them.
+#[tokio::test]
+async fn every_total_counts_the_orders_its_pages_list_after_moves_and_cancellations() {
+    let app = spawn_orders(1.0).await;
+    let admin = app.admin_token();
+    let (one, two) = (app.token_for(1), app.token_for(2));
+    let first = app.buy(&one, "a", 1, 1).await;
+    let second = app.buy(&one, "b", 2, 1).await;
+    app.buy(&one, "c", 3, 1).await;
+    app.buy(&two, "d", 1, 1).await;
+    let moved = app
+        .send_json(
+            Method::PATCH,
+            &admin,
+            &format!("/api/orders/{}/status", first["id"]),
+            &json!({"status": "preparing"}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let cancelled = app
+        .request(
+            Method::POST,
+            &format!("/api/orders/{}/cancel", second["id"]),
+        )
+        .bearer_auth(&one)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    for (token, path, expected) in [
+        (&one, "/api/orders", 3),
+        (&one, "/api/orders?status=paid", 1),
+        (&one, "/api/orders?status=preparing", 1),
+        (&one, "/api/orders?status=cancelled", 1),
+        (&one, "/api/orders?status=pending", 0),
+        (&two, "/api/orders", 1),
+        (&admin, "/api/admin/orders", 4),
+        (&admin, "/api/admin/orders?status=paid", 2),
+        (&admin, "/api/admin/orders?status=preparing", 1),
+        (&admin, "/api/admin/orders?status=cancelled", 1),
+        (&admin, "/api/admin/orders?status=shipped", 0),
+    ] {
+        let page: Value = app
+            .get_as(
+                token,
+                &format!(
+                    "{path}{}per_page=100",
+                    if path.contains('?') { '&' } else { '?' }
+                ),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], expected, "{path}: {page}");
+        assert_eq!(page["items"].as_array().unwrap().len(), expected, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn the_order_feed_sends_each_status_change() {
     let app = spawn_orders(1.0).await;

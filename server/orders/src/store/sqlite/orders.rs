@@ -1,7 +1,7 @@
 //! The orders' SQL: an order with its lines and timeline, pages of orders, the idempotency
 //! key lookup, status moves (recorded with their timeline) and restocking.
 
-use crate::store::rows::{assemble, parse_status, EventRow, ItemRow, OrderRow};
+use crate::store::rows::{assemble, in_order_of, parse_status, EventRow, ItemRow, OrderRow};
 use crate::store::OrderHeader;
 use api_types::orders::{Order, OrderStatus};
 use shop_common::paging::Paging;
@@ -42,11 +42,13 @@ pub(crate) async fn load_order(
 /// One page of orders, newest first: all of them or one user's, of one status or any; and how
 /// many there are in all.
 ///
-/// The `WHERE` clause names only the filters given, so SQLite walks the index that serves
-/// them (`orders_user` for one user's history, `orders_status` for the admin board by status,
-/// the primary key otherwise) for the count and the page alike; a clause such as
-/// `(? IS NULL OR user_id = ?)` would read every order instead. The page's orders then come
-/// in three queries whatever their number ([`load_orders`]).
+/// The count comes from the counters the migrations' triggers keep (`order_counts` per
+/// customer and status, `order_status_counts` per status): at most seven rows, however many
+/// orders there are. The page's `WHERE` names only the filters given, so SQLite walks the
+/// index that serves them (`orders_user` for one user's history, `orders_status` for the admin
+/// board by status, the primary key otherwise); a clause such as `(? IS NULL OR user_id = ?)`
+/// would read every order instead. The page's lines and timelines then come in two queries
+/// whatever its number of orders ([`complete`]).
 pub(crate) async fn orders_page(
     db: &SqlitePool,
     user_id: Option<i64>,
@@ -57,7 +59,7 @@ pub(crate) async fn orders_page(
     let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
     let mut conn = db.acquire().await?;
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    let mut page = sqlx::query_scalar::<_, i64>(&page_sql);
+    let mut page = sqlx::query_as::<_, OrderRow>(&page_sql);
     if let Some(user_id) = user_id {
         count = count.bind(user_id);
         page = page.bind(user_id);
@@ -67,29 +69,35 @@ pub(crate) async fn orders_page(
         page = page.bind(status);
     }
     let total = count.fetch_one(&mut *conn).await?;
-    let ids = page
+    let rows = page
         .bind(paging.limit())
         .bind(paging.offset())
         .fetch_all(&mut *conn)
         .await?;
-    let items = load_orders(&mut conn, &ids).await?;
+    let items = complete(&mut conn, rows).await?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
 
 /// The count and page queries of [`orders_page`] for the filters given: binds the user id,
-/// then the status (each only when filtered on), then `LIMIT` and `OFFSET`.
+/// then the status (each only when filtered on), then (the page) `LIMIT` and `OFFSET`.
 fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
-    let filter = match (by_user, by_status) {
-        (true, true) => "WHERE user_id = ? AND status = ?",
-        (true, false) => "WHERE user_id = ?",
-        (false, true) => "WHERE status = ?",
-        (false, false) => "",
+    let (filter, counted) = match (by_user, by_status) {
+        (true, true) => (
+            "WHERE user_id = ? AND status = ?",
+            "order_counts WHERE user_id = ? AND status = ?",
+        ),
+        (true, false) => ("WHERE user_id = ?", "order_counts WHERE user_id = ?"),
+        (false, true) => ("WHERE status = ?", "order_status_counts WHERE status = ?"),
+        (false, false) => ("", "order_status_counts"),
     };
     (
-        format!("SELECT COUNT(*) FROM orders {filter}"),
-        format!("SELECT id FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?"),
+        format!("SELECT COALESCE(SUM(orders), 0) FROM {counted}"),
+        format!("SELECT {ORDER_COLUMNS} FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?"),
     )
 }
+
+/// The columns of an [`OrderRow`].
+const ORDER_COLUMNS: &str = "id, user_id, customer, status, total_cents, currency, created_at";
 
 /// The orders `ids`, in that order, with their lines and timelines: three queries whatever
 /// the number of orders (no query per order).
@@ -101,9 +109,22 @@ pub(crate) async fn load_orders(
         return Ok(Vec::new());
     }
     let list = vec!["?"; ids.len()].join(", ");
-    let orders_sql = format!(
-        "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders WHERE id IN ({list})"
-    );
+    let orders_sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id IN ({list})");
+    let orders: Vec<OrderRow> = bind_ids(&orders_sql, ids).fetch_all(&mut *conn).await?;
+    complete(conn, in_order_of(ids, orders)).await
+}
+
+/// The orders of `rows`, in that order, with their lines and timelines: two queries whatever
+/// their number.
+async fn complete(
+    conn: &mut SqliteConnection,
+    rows: Vec<OrderRow>,
+) -> Result<Vec<Order>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let list = vec!["?"; ids.len()].join(", ");
     let items_sql = format!(
         "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
          FROM order_items WHERE order_id IN ({list}) ORDER BY rowid"
@@ -111,10 +132,9 @@ pub(crate) async fn load_orders(
     let events_sql = format!(
         "SELECT order_id, status, at FROM order_events WHERE order_id IN ({list}) ORDER BY id"
     );
-    let orders: Vec<OrderRow> = bind_ids(&orders_sql, ids).fetch_all(&mut *conn).await?;
-    let items: Vec<ItemRow> = bind_ids(&items_sql, ids).fetch_all(&mut *conn).await?;
-    let events: Vec<EventRow> = bind_ids(&events_sql, ids).fetch_all(&mut *conn).await?;
-    assemble(ids, orders, items, events)
+    let items: Vec<ItemRow> = bind_ids(&items_sql, &ids).fetch_all(&mut *conn).await?;
+    let events: Vec<EventRow> = bind_ids(&events_sql, &ids).fetch_all(&mut *conn).await?;
+    assemble(rows, items, events)
 }
 
 /// `sql`, read as rows of `T`, with each of `ids` bound in turn (its `IN (?, …)` list).
@@ -199,27 +219,120 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_history_or_a_board_by_status_is_read_through_an_index_not_a_scan() {
+    async fn a_history_or_a_board_by_status_is_read_through_an_index_and_counted_from_counters() {
         let db = sqlx::SqlitePool::connect("sqlite::memory:")
             .await
             .expect("a database");
         super::super::MIGRATOR.run(&db).await.expect("migrations");
-        for (by_user, by_status, indexes) in [
-            (true, false, &["orders_user"][..]),
-            (true, true, &["orders_user", "orders_status"][..]),
-            (false, true, &["orders_status"][..]),
+        for (by_user, by_status, indexes, counters) in [
+            (true, false, &["orders_user"][..], "order_counts"),
+            (
+                true,
+                true,
+                &["orders_user", "orders_status"][..],
+                "order_counts",
+            ),
+            (false, true, &["orders_status"][..], "order_status_counts"),
         ] {
             let (count, page) = page_queries(by_user, by_status);
             let filters = usize::from(by_user) + usize::from(by_status);
-            for (sql, binds) in [(count, filters), (page, filters + 2)] {
-                let plan = plan(&db, &sql, binds).await;
-                assert!(
-                    plan.contains("SEARCH orders USING")
-                        && indexes.iter().any(|index| plan.contains(index)),
-                    "{sql}: {plan}"
-                );
-                assert!(!plan.contains("SCAN orders"), "{sql}: {plan}");
-            }
+            let plan_of_page = plan(&db, &page, filters + 2).await;
+            assert!(
+                plan_of_page.contains("SEARCH orders USING")
+                    && indexes.iter().any(|index| plan_of_page.contains(index)),
+                "{page}: {plan_of_page}"
+            );
+            assert!(
+                !plan_of_page.contains("SCAN orders"),
+                "{page}: {plan_of_page}"
+            );
+            // The total never reads the orders themselves, only the counters' primary key.
+            let plan_of_count = plan(&db, &count, filters).await;
+            assert!(
+                plan_of_count.contains(&format!("SEARCH {counters} USING PRIMARY KEY")),
+                "{count}: {plan_of_count}"
+            );
+            assert!(
+                !plan_of_count.contains("orders "),
+                "{count}: {plan_of_count}"
+            );
         }
+    }
+
+    /// The counters agree with `COUNT(*)` of the orders, per customer and status and per
+    /// status, after inserts, status moves, a no-op move and deletes.
+    #[tokio::test]
+    async fn the_triggers_keep_the_counters_equal_to_the_orders() {
+        let db = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("a database");
+        super::super::MIGRATOR.run(&db).await.expect("migrations");
+        let insert = "INSERT INTO orders (user_id, status, total_cents, currency, idempotency_key,
+                      request_hash, created_at) VALUES (?, 'pending', 100, 'EUR', ?, '', '')";
+        for (user, key) in [(1, "a"), (1, "b"), (1, "c"), (2, "d"), (2, "e")] {
+            sqlx::query(insert)
+                .bind(user)
+                .bind(key)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+        for (sql, key) in [
+            (
+                "UPDATE orders SET status = 'paid' WHERE idempotency_key = ?",
+                "a",
+            ),
+            (
+                "UPDATE orders SET status = 'paid' WHERE idempotency_key = ?",
+                "b",
+            ),
+            (
+                "UPDATE orders SET status = 'cancelled' WHERE idempotency_key = ?",
+                "b",
+            ),
+            (
+                "UPDATE orders SET status = status WHERE idempotency_key = ?",
+                "c",
+            ),
+            (
+                "UPDATE orders SET status = 'paid' WHERE idempotency_key = ?",
+                "d",
+            ),
+            ("DELETE FROM orders WHERE idempotency_key = ?", "e"),
+            ("DELETE FROM orders WHERE idempotency_key = ?", "c"),
+        ] {
+            sqlx::query(sql).bind(key).execute(&db).await.unwrap();
+        }
+        let counted: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT user_id, status, orders FROM order_counts WHERE orders > 0 ORDER BY 1, 2",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        let actual: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT user_id, status, COUNT(*) FROM orders GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        assert_eq!(counted, actual);
+        assert_eq!(
+            actual,
+            [
+                (1, "cancelled".to_owned(), 1),
+                (1, "paid".to_owned(), 1),
+                (2, "paid".to_owned(), 1)
+            ]
+        );
+        let by_status: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, orders FROM order_status_counts WHERE orders > 0 ORDER BY 1",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        assert_eq!(
+            by_status,
+            [("cancelled".to_owned(), 1), ("paid".to_owned(), 2)]
+        );
     }
 }
