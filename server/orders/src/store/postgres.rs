@@ -24,7 +24,7 @@
 use crate::error::OrdersError;
 use crate::lifecycle::{self, Actor};
 use crate::payment::PaymentOutcome;
-use crate::store::rows::{assemble, in_order_of, parse_status, EventRow, ItemRow, OrderRow};
+use crate::store::rows::{orders_from_json, parse_status};
 use crate::store::{
     CartStore, CatalogStore, NewProduct, OrderHeader, OrderStore, OrdersStore, ProductChanges,
     ProductFilter, Reservation, Reserved, CURRENCY,
@@ -140,45 +140,24 @@ fn order_by(sort: ProductSort) -> &'static str {
     }
 }
 
-/// The columns of an [`OrderRow`].
-const ORDER_COLUMNS: &str = "id, user_id, customer, status, total_cents, currency, created_at";
+/// The orders `o` as one JSON array in the shape of [`Order`], newest first, each with its
+/// lines (by product) and timeline (oldest first); `[]` for none.
+const ORDERS_JSON: &str = "COALESCE(json_agg(json_build_object(
+    'id', o.id, 'user_id', o.user_id, 'customer', o.customer, 'status', o.status,
+    'items', (SELECT COALESCE(json_agg(json_build_object(
+        'product_id', i.product_id, 'name', i.name, 'unit_price_cents', i.unit_price_cents,
+        'quantity', i.quantity, 'line_total_cents', i.line_total_cents) ORDER BY i.product_id),
+        '[]') FROM order_items i WHERE i.order_id = o.id),
+    'total_cents', o.total_cents, 'currency', o.currency, 'created_at', o.created_at,
+    'timeline', (SELECT COALESCE(json_agg(json_build_object('status', e.status, 'at', e.at)
+        ORDER BY e.id), '[]') FROM order_events e WHERE e.order_id = o.id)
+    ) ORDER BY o.id DESC), '[]')::TEXT";
 
-/// The orders `ids`, in that order, with their lines and timelines: three queries whatever
-/// their number.
-async fn load_orders(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Order>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let orders: Vec<OrderRow> = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE id = ANY($1)"
-    ))
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    complete(conn, in_order_of(ids, orders)).await
-}
-
-/// The orders of `rows`, in that order, with their lines and timelines: two queries whatever
-/// their number.
-async fn complete(conn: &mut PgConnection, rows: Vec<OrderRow>) -> Result<Vec<Order>, sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let items: Vec<ItemRow> = sqlx::query_as(
-        "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
-         FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, product_id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let events: Vec<EventRow> = sqlx::query_as(
-        "SELECT order_id, status, at FROM order_events WHERE order_id = ANY($1) ORDER BY id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    assemble(rows, items, events)
+/// Order `id` with its lines and timeline, in one query.
+async fn load_order(conn: &mut PgConnection, id: i64) -> Result<Option<Order>, sqlx::Error> {
+    let sql = format!("SELECT {ORDERS_JSON} FROM orders o WHERE o.id = $1");
+    let json: String = sqlx::query_scalar(&sql).bind(id).fetch_one(conn).await?;
+    Ok(orders_from_json(&json)?.pop())
 }
 
 /// Records that order `order_id` reached `status` now (and its timeline entry).
@@ -426,11 +405,12 @@ impl CartStore for PostgresStore {
     }
 }
 
-/// The count and page queries of [`OrderStore::orders_page`] for the filters given: binds the
-/// user id, then the status (each only when filtered on), then (the page) `LIMIT` and `OFFSET`.
-/// The count reads the counters the migrations' trigger keeps (at most seven rows); the page's
-/// `WHERE` names only the filters given, so the matching index serves it.
-fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
+/// The query of [`OrderStore::orders_page`] for the filters given: one row of the count and
+/// the page's JSON ([`ORDERS_JSON`]). Binds the user id, then the status (each only when
+/// filtered on), then `LIMIT` and `OFFSET`. The count reads the counters the migrations'
+/// trigger keeps (at most seven rows); the page's `WHERE` names only the filters given, so the
+/// matching index serves it.
+fn page_query(by_user: bool, by_status: bool) -> String {
     let mut conditions = Vec::new();
     if by_user {
         conditions.push(format!("user_id = ${}", conditions.len() + 1));
@@ -449,13 +429,11 @@ fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
         "order_status_counts"
     };
     let n = conditions.len();
-    (
-        format!("SELECT COALESCE(SUM(orders), 0)::BIGINT FROM {counters} {filter}"),
-        format!(
-            "SELECT {ORDER_COLUMNS} FROM orders {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        ),
+    format!(
+        "SELECT (SELECT COALESCE(SUM(orders), 0)::BIGINT FROM {counters} {filter}), {ORDERS_JSON}
+         FROM (SELECT * FROM orders {filter} ORDER BY id DESC LIMIT ${} OFFSET ${}) o",
+        n + 1,
+        n + 2
     )
 }
 
@@ -481,7 +459,7 @@ impl OrderStore for PostgresStore {
 
     async fn order(&self, id: i64) -> StoreResult<Option<Order>> {
         let mut conn = self.pool.acquire().await?;
-        Ok(load_orders(&mut conn, &[id]).await?.pop())
+        Ok(load_order(&mut conn, id).await?)
     }
 
     async fn orders_page(
@@ -491,25 +469,20 @@ impl OrderStore for PostgresStore {
         paging: &Paging,
     ) -> StoreResult<(Vec<Order>, u64)> {
         let status = status.map(OrderStatus::as_str);
-        let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
-        let mut conn = self.pool.acquire().await?;
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        let mut page = sqlx::query_as::<_, OrderRow>(&page_sql);
+        let sql = page_query(user_id.is_some(), status.is_some());
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
         if let Some(user_id) = user_id {
-            count = count.bind(user_id);
-            page = page.bind(user_id);
+            query = query.bind(user_id);
         }
         if let Some(status) = status {
-            count = count.bind(status);
-            page = page.bind(status);
+            query = query.bind(status);
         }
-        let total = count.fetch_one(&mut *conn).await?;
-        let rows = page
+        let (total, page) = query
             .bind(paging.limit())
             .bind(paging.offset())
-            .fetch_all(&mut *conn)
+            .fetch_one(&self.pool)
             .await?;
-        let items = complete(&mut conn, rows).await?;
+        let items = orders_from_json(&page)?;
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -665,9 +638,8 @@ impl OrderStore for PostgresStore {
         if lifecycle::restocks(to) {
             restock(&mut tx, id).await?;
         }
-        let order = load_orders(&mut tx, &[id])
+        let order = load_order(&mut tx, id)
             .await?
-            .pop()
             .ok_or(ApiError::NotFound("order"))?;
         notify_change(&mut tx, id).await?;
         tx.commit().await?;
@@ -677,27 +649,35 @@ impl OrderStore for PostgresStore {
 
 #[cfg(test)]
 mod tests {
-    use super::page_queries;
+    use super::page_query;
 
     #[test]
     fn page_queries_number_only_the_filters_given() {
-        assert_eq!(
-            page_queries(true, true).1,
-            "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders \
-             WHERE user_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4"
+        let both = page_query(true, true);
+        assert!(
+            both.starts_with(
+                "SELECT (SELECT COALESCE(SUM(orders), 0)::BIGINT FROM order_counts \
+                 WHERE user_id = $1 AND status = $2), "
+            ),
+            "{both}"
         );
-        assert_eq!(
-            page_queries(true, false).0,
-            "SELECT COALESCE(SUM(orders), 0)::BIGINT FROM order_counts WHERE user_id = $1"
+        assert!(
+            both.ends_with(
+                "FROM (SELECT * FROM orders WHERE user_id = $1 AND status = $2 \
+                 ORDER BY id DESC LIMIT $3 OFFSET $4) o"
+            ),
+            "{both}"
         );
-        assert_eq!(
-            page_queries(false, true).0,
-            "SELECT COALESCE(SUM(orders), 0)::BIGINT FROM order_status_counts WHERE status = $1"
+        let board = page_query(false, true);
+        assert!(
+            board.contains("FROM order_status_counts WHERE status = $1)"),
+            "{board}"
         );
-        assert_eq!(
-            page_queries(false, false).1,
-            "SELECT id, user_id, customer, status, total_cents, currency, created_at FROM orders  \
-             ORDER BY id DESC LIMIT $1 OFFSET $2"
+        let all = page_query(false, false);
+        assert!(all.contains("FROM order_status_counts ), "), "{all}");
+        assert!(
+            all.ends_with("FROM (SELECT * FROM orders  ORDER BY id DESC LIMIT $1 OFFSET $2) o"),
+            "{all}"
         );
     }
 }

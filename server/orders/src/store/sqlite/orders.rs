@@ -1,7 +1,7 @@
 //! The orders' SQL: an order with its lines and timeline, pages of orders, the idempotency
 //! key lookup, status moves (recorded with their timeline) and restocking.
 
-use crate::store::rows::{assemble, in_order_of, parse_status, EventRow, ItemRow, OrderRow};
+use crate::store::rows::{orders_from_json, parse_status};
 use crate::store::OrderHeader;
 use api_types::orders::{Order, OrderStatus};
 use shop_common::paging::Paging;
@@ -31,24 +31,17 @@ pub(crate) async fn find_by_key(
     .transpose()
 }
 
-/// Loads one order with its lines and timeline (see [`load_orders`]).
-pub(crate) async fn load_order(
-    db: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<Order>, sqlx::Error> {
-    Ok(load_orders(db, &[id]).await?.pop())
-}
-
 /// One page of orders, newest first: all of them or one user's, of one status or any; and how
 /// many there are in all.
 ///
-/// The count comes from the counters the migrations' triggers keep (`order_counts` per
-/// customer and status, `order_status_counts` per status): at most seven rows, however many
-/// orders there are. The page's `WHERE` names only the filters given, so SQLite walks the
-/// index that serves them (`orders_user` for one user's history, `orders_status` for the admin
-/// board by status, the primary key otherwise); a clause such as `(? IS NULL OR user_id = ?)`
-/// would read every order instead. The page's lines and timelines then come in two queries
-/// whatever its number of orders ([`complete`]).
+/// One query answers both ([`page_query`]): SQLite builds the page as one JSON array, lines
+/// and timelines included, that serde reads into [`Order`]s (checking every status). sqlx's
+/// SQLite driver hands every row from its connection's thread to the task that asked, so one
+/// row instead of a row per order, line and timeline entry is what keeps a full page nearly as
+/// cheap as an empty one.
+///
+/// # Errors
+/// The database's; a page that is not the JSON of orders (a corrupt row) as `Decode`.
 pub(crate) async fn orders_page(
     db: &SqlitePool,
     user_id: Option<i64>,
@@ -56,31 +49,35 @@ pub(crate) async fn orders_page(
     paging: &Paging,
 ) -> Result<(Vec<Order>, u64), sqlx::Error> {
     let status = status.map(OrderStatus::as_str);
-    let (count_sql, page_sql) = page_queries(user_id.is_some(), status.is_some());
-    let mut conn = db.acquire().await?;
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    let mut page = sqlx::query_as::<_, OrderRow>(&page_sql);
-    if let Some(user_id) = user_id {
-        count = count.bind(user_id);
-        page = page.bind(user_id);
+    let sql = page_query(user_id.is_some(), status.is_some());
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for _ in 0..2 {
+        if let Some(user_id) = user_id {
+            query = query.bind(user_id);
+        }
+        if let Some(status) = status {
+            query = query.bind(status);
+        }
     }
-    if let Some(status) = status {
-        count = count.bind(status);
-        page = page.bind(status);
-    }
-    let total = count.fetch_one(&mut *conn).await?;
-    let rows = page
+    let (total, page) = query
         .bind(paging.limit())
         .bind(paging.offset())
-        .fetch_all(&mut *conn)
+        .fetch_one(db)
         .await?;
-    let items = complete(&mut conn, rows).await?;
-    Ok((items, u64::try_from(total).unwrap_or(0)))
+    Ok((orders_from_json(&page)?, u64::try_from(total).unwrap_or(0)))
 }
 
-/// The count and page queries of [`orders_page`] for the filters given: binds the user id,
-/// then the status (each only when filtered on), then (the page) `LIMIT` and `OFFSET`.
-fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
+/// The query of [`orders_page`] for the filters given: one row of the count and the page's
+/// JSON. Binds the user id, then the status (each only when filtered on), twice (the count,
+/// then the page), then `LIMIT` and `OFFSET`.
+///
+/// The count reads the counters the migrations' triggers keep (`order_counts` per customer
+/// and status, `order_status_counts` per status): at most seven rows however many orders there
+/// are. The page's `WHERE` names only the filters given, so SQLite walks the index that serves
+/// them (`orders_user` for one user's history, `orders_status` for the admin board by status,
+/// the primary key otherwise); a clause such as `(? IS NULL OR user_id = ?)` would read every
+/// order instead.
+fn page_query(by_user: bool, by_status: bool) -> String {
     let (filter, counted) = match (by_user, by_status) {
         (true, true) => (
             "WHERE user_id = ? AND status = ?",
@@ -90,63 +87,34 @@ fn page_queries(by_user: bool, by_status: bool) -> (String, String) {
         (false, true) => ("WHERE status = ?", "order_status_counts WHERE status = ?"),
         (false, false) => ("", "order_status_counts"),
     };
-    (
-        format!("SELECT COALESCE(SUM(orders), 0) FROM {counted}"),
-        format!("SELECT {ORDER_COLUMNS} FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?"),
+    format!(
+        "SELECT (SELECT COALESCE(SUM(orders), 0) FROM {counted}), {ORDERS_JSON}
+         FROM (SELECT * FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?) o"
     )
 }
 
-/// The columns of an [`OrderRow`].
-const ORDER_COLUMNS: &str = "id, user_id, customer, status, total_cents, currency, created_at";
+/// The orders `o` as one JSON array in the shape of [`Order`], newest first, each with its
+/// lines (in the order bought) and timeline (oldest first). `json()` keeps the nested arrays
+/// JSON rather than strings.
+const ORDERS_JSON: &str = "json_group_array(json_object(
+    'id', o.id, 'user_id', o.user_id, 'customer', o.customer, 'status', o.status,
+    'items', json((SELECT json_group_array(json_object(
+        'product_id', i.product_id, 'name', i.name, 'unit_price_cents', i.unit_price_cents,
+        'quantity', i.quantity, 'line_total_cents', i.line_total_cents) ORDER BY i.rowid)
+        FROM order_items i WHERE i.order_id = o.id)),
+    'total_cents', o.total_cents, 'currency', o.currency, 'created_at', o.created_at,
+    'timeline', json((SELECT json_group_array(json_object('status', e.status, 'at', e.at)
+        ORDER BY e.id) FROM order_events e WHERE e.order_id = o.id))
+    ) ORDER BY o.id DESC)";
 
-/// The orders `ids`, in that order, with their lines and timelines: three queries whatever
-/// the number of orders (no query per order).
-pub(crate) async fn load_orders(
-    conn: &mut SqliteConnection,
-    ids: &[i64],
-) -> Result<Vec<Order>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = vec!["?"; ids.len()].join(", ");
-    let orders_sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id IN ({list})");
-    let orders: Vec<OrderRow> = bind_ids(&orders_sql, ids).fetch_all(&mut *conn).await?;
-    complete(conn, in_order_of(ids, orders)).await
-}
-
-/// The orders of `rows`, in that order, with their lines and timelines: two queries whatever
-/// their number.
-async fn complete(
-    conn: &mut SqliteConnection,
-    rows: Vec<OrderRow>,
-) -> Result<Vec<Order>, sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let list = vec!["?"; ids.len()].join(", ");
-    let items_sql = format!(
-        "SELECT order_id, product_id, name, unit_price_cents, quantity, line_total_cents
-         FROM order_items WHERE order_id IN ({list}) ORDER BY rowid"
-    );
-    let events_sql = format!(
-        "SELECT order_id, status, at FROM order_events WHERE order_id IN ({list}) ORDER BY id"
-    );
-    let items: Vec<ItemRow> = bind_ids(&items_sql, &ids).fetch_all(&mut *conn).await?;
-    let events: Vec<EventRow> = bind_ids(&events_sql, &ids).fetch_all(&mut *conn).await?;
-    assemble(rows, items, events)
-}
-
-/// `sql`, read as rows of `T`, with each of `ids` bound in turn (its `IN (?, …)` list).
-fn bind_ids<'q, T>(
-    sql: &'q str,
-    ids: &[i64],
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, T, sqlx::sqlite::SqliteArguments<'q>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
-{
-    ids.iter()
-        .fold(sqlx::query_as(sql), |query, id| query.bind(*id))
+/// Order `id` with its lines and timeline, in one query.
+pub(crate) async fn load_order(
+    db: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<Order>, sqlx::Error> {
+    let sql = format!("SELECT {ORDERS_JSON} FROM orders o WHERE o.id = ?");
+    let json: String = sqlx::query_scalar(&sql).bind(id).fetch_one(db).await?;
+    Ok(orders_from_json(&json)?.pop())
 }
 
 /// The status of order `id` (`None`: no such order), read after a write so that the
@@ -205,7 +173,9 @@ pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::page_queries;
+    use super::page_query;
+    use api_types::orders::OrderStatus;
+    use shop_common::paging::Paging;
 
     /// SQLite's plan for `sql`, one line per step.
     async fn plan(db: &sqlx::SqlitePool, sql: &str, binds: usize) -> String {
@@ -219,7 +189,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_history_or_a_board_by_status_is_read_through_an_index_and_counted_from_counters() {
+    async fn a_history_or_a_board_by_status_is_read_through_indexes_and_counted_from_counters() {
         let db = sqlx::SqlitePool::connect("sqlite::memory:")
             .await
             .expect("a database");
@@ -234,29 +204,114 @@ mod tests {
             ),
             (false, true, &["orders_status"][..], "order_status_counts"),
         ] {
-            let (count, page) = page_queries(by_user, by_status);
+            let sql = page_query(by_user, by_status);
             let filters = usize::from(by_user) + usize::from(by_status);
-            let plan_of_page = plan(&db, &page, filters + 2).await;
+            let plan = plan(&db, &sql, 2 * filters + 2).await;
             assert!(
-                plan_of_page.contains("SEARCH orders USING")
-                    && indexes.iter().any(|index| plan_of_page.contains(index)),
-                "{page}: {plan_of_page}"
+                plan.contains("SEARCH orders USING")
+                    && indexes.iter().any(|index| plan.contains(index)),
+                "{sql}: {plan}"
             );
+            // The total reads only the counters' primary key, the lines and timelines their
+            // order's entries.
             assert!(
-                !plan_of_page.contains("SCAN orders"),
-                "{page}: {plan_of_page}"
+                plan.contains(&format!("SEARCH {counters} USING PRIMARY KEY")),
+                "{plan}"
             );
-            // The total never reads the orders themselves, only the counters' primary key.
-            let plan_of_count = plan(&db, &count, filters).await;
-            assert!(
-                plan_of_count.contains(&format!("SEARCH {counters} USING PRIMARY KEY")),
-                "{count}: {plan_of_count}"
-            );
-            assert!(
-                !plan_of_count.contains("orders "),
-                "{count}: {plan_of_count}"
-            );
+            assert!(plan.contains("SEARCH i USING"), "{plan}");
+            assert!(plan.contains("SEARCH e USING"), "{plan}");
+            assert!(!plan.contains("SCAN orders"), "{plan}");
         }
+    }
+
+    /// A page as the store reads it: lines in the order bought, timelines oldest first, no
+    /// line or entry of another order, and an empty page as an empty list.
+    #[tokio::test]
+    async fn a_page_comes_whole_in_the_shape_of_orders() {
+        let db = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("a database");
+        super::super::MIGRATOR.run(&db).await.expect("migrations");
+        let paging = Paging::new(None, None).unwrap();
+        let (empty, total) = super::orders_page(&db, Some(1), None, &paging)
+            .await
+            .unwrap();
+        assert_eq!((empty.len(), total), (0, 0));
+        for key in ["a", "b"] {
+            sqlx::query(
+                "INSERT INTO orders (user_id, customer, status, total_cents, currency,
+                 idempotency_key, request_hash, created_at) VALUES (1, 'ann', 'paid', 590, 'EUR', ?, '', 't0')",
+            )
+            .bind(key)
+            .execute(&db)
+            .await
+            .unwrap();
+        }
+        for (order, product, name) in [(1, 9, "Nine"), (1, 2, "Two"), (2, 5, "Five")] {
+            sqlx::query(
+                "INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity,
+                 line_total_cents) VALUES (?, ?, ?, 295, 2, 590)",
+            )
+            .bind(order)
+            .bind(product)
+            .bind(name)
+            .execute(&db)
+            .await
+            .unwrap();
+        }
+        for (order, status, at) in [(1, "pending", "t1"), (1, "paid", "t2"), (2, "paid", "t3")] {
+            sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES (?, ?, ?)")
+                .bind(order)
+                .bind(status)
+                .bind(at)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+        let (page, total) = super::orders_page(&db, Some(1), None, &paging)
+            .await
+            .unwrap();
+        assert_eq!(total, 2);
+        assert_eq!(page.iter().map(|o| o.id).collect::<Vec<_>>(), [2, 1]);
+        let first = &page[1];
+        assert_eq!(
+            (
+                first.customer.as_str(),
+                first.status,
+                first.total_cents,
+                first.created_at.as_str()
+            ),
+            ("ann", OrderStatus::Paid, 590, "t0")
+        );
+        assert_eq!(
+            first
+                .items
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Nine", "Two"]
+        );
+        assert_eq!(
+            (
+                first.items[0].product_id,
+                first.items[0].quantity,
+                first.items[0].line_total_cents
+            ),
+            (9, 2, 590)
+        );
+        assert_eq!(
+            first
+                .timeline
+                .iter()
+                .map(|e| (e.status, e.at.as_str()))
+                .collect::<Vec<_>>(),
+            [(OrderStatus::Pending, "t1"), (OrderStatus::Paid, "t2")]
+        );
+        assert_eq!(page[0].items.len(), 1);
+        let mut conn = db.acquire().await.unwrap();
+        let loaded = super::load_order(&mut conn, 1).await.unwrap();
+        assert_eq!(loaded.as_ref(), Some(&page[1]));
+        assert_eq!(super::load_order(&mut conn, 7).await.unwrap(), None);
     }
 
     /// The counters agree with `COUNT(*)` of the orders, per customer and status and per
