@@ -78,17 +78,21 @@ pub(crate) async fn orders_page(
 /// the primary key otherwise); a clause such as `(? IS NULL OR user_id = ?)` would read every
 /// order instead.
 fn page_query(by_user: bool, by_status: bool) -> String {
-    let (filter, counted) = match (by_user, by_status) {
-        (true, true) => (
-            "WHERE user_id = ? AND status = ?",
-            "order_counts WHERE user_id = ? AND status = ?",
-        ),
-        (true, false) => ("WHERE user_id = ?", "order_counts WHERE user_id = ?"),
-        (false, true) => ("WHERE status = ?", "order_status_counts WHERE status = ?"),
-        (false, false) => ("", "order_status_counts"),
+    let filter = match (by_user, by_status) {
+        (true, true) => "WHERE user_id = ? AND status = ?",
+        (true, false) => "WHERE user_id = ?",
+        (false, true) => "WHERE status = ?",
+        (false, false) => "",
+    };
+    // The counters take the same filter: `order_counts` has both columns, and
+    // `order_status_counts`, used only when no user is asked for, has the status.
+    let counters = if by_user {
+        "order_counts"
+    } else {
+        "order_status_counts"
     };
     format!(
-        "SELECT (SELECT COALESCE(SUM(orders), 0) FROM {counted}), {ORDERS_JSON}
+        "SELECT (SELECT COALESCE(SUM(orders), 0) FROM {counters} {filter}), {ORDERS_JSON}
          FROM (SELECT * FROM orders {filter} ORDER BY id DESC LIMIT ? OFFSET ?) o"
     )
 }
