@@ -97,6 +97,7 @@ ok_share() { json 'round(sum(v for k, v in d["statusCodeDistribution"].items() i
 # closed loop: 32 connections for SECONDS_PER_RUN; fixed rate: 200 req/s with latency correction.
 load() { oha_run -z "${SECONDS_PER_RUN}s" -c 32 "$@"; }
 probe() { oha_run -z "$1s" -q 200 -c 64 --latency-correction "$2"; }
+fixed() { oha_run -z "${SECONDS_PER_RUN}s" -q 200 -c 64 --latency-correction "$@"; }
 # a checkout run's summary line, from drive.py's JSON
 checkouts() { json '"%s (p50 %s ms, p99 %s ms, %s orders, statuses %s)" % (d["orders_per_s"], d["p50_ms"], d["p99_ms"], d["orders"], d["statuses"])'; }
 ratio() { python3 -c "print(round($1 / $2, 2) if $2 else 'n/a')"; }
@@ -165,6 +166,8 @@ say "bench: history"
 ta=$(token admin admin-password)
 h0=$(load -H "authorization: Bearer $ty" "$base/api/orders")
 b0=$(load -H "authorization: Bearer $ta" "$base/api/admin/orders")
+h0f=$(fixed -H "authorization: Bearer $ty" "$base/api/orders")
+b0f=$(fixed -H "authorization: Bearer $ta" "$base/api/admin/orders")
 product=$(bench_product "$ta")
 register bench-x "bench password x"
 tx=$(token bench-x "bench password x")
@@ -181,11 +184,17 @@ h20=$(load -H "authorization: Bearer $tz" "$base/api/orders")
 h1=$(load -H "authorization: Bearer $tx" "$base/api/orders")
 b1=$(load -H "authorization: Bearer $ta" "$base/api/admin/orders")
 b1s=$(load -H "authorization: Bearer $ta" "$base/api/admin/orders?status=paid")
+h1f=$(fixed -H "authorization: Bearer $tx" "$base/api/orders")
+b1f=$(fixed -H "authorization: Bearer $ta" "$base/api/admin/orders")
+b1sf=$(fixed -H "authorization: Bearer $ta" "$base/api/admin/orders?status=paid")
 n=$(curl -sf -H "authorization: Bearer $tx" "$base/api/orders" | json 'd["total"]')
 row "GET /api/orders, 0 vs $n orders: req/s" "$(echo "$h0" | rps) vs $(echo "$h1" | rps)"
 row "  p99 ms, 0 vs $n orders" "$(echo "$h0" | p99) vs $(echo "$h1" | p99) = x$(ratio "$(echo "$h1" | p99)" "$(echo "$h0" | p99)")"
 row "  one full page (20 orders) vs $n orders: req/s; p99 ms" "$(echo "$h20" | rps) vs $(echo "$h1" | rps); $(echo "$h20" | p99) vs $(echo "$h1" | p99) = x$(ratio "$(echo "$h1" | p99)" "$(echo "$h20" | p99)")"
 row "admin board p99 ms: 0 vs $n orders (all; status=paid)" "$(echo "$b0" | p99) vs $(echo "$b1" | p99); $(echo "$b1s" | p99)"
+row "  admin board req/s: 0 vs $n orders (all; status=paid)" "$(echo "$b0" | rps) vs $(echo "$b1" | rps); $(echo "$b1s" | rps)"
+row "at a fixed 200 req/s, p99 ms: history, 0 vs $n orders" "$(echo "$h0f" | p99) vs $(echo "$h1f" | p99) = x$(ratio "$(echo "$h1f" | p99)" "$(echo "$h0f" | p99)")"
+row "  admin board, 0 vs $n orders (all; status=paid)" "$(echo "$b0f" | p99) vs $(echo "$b1f" | p99) = x$(ratio "$(echo "$b1f" | p99)" "$(echo "$b0f" | p99)"); $(echo "$b1sf" | p99)"
 stop_shop
 
 # ---------------------------------------------------------------- checkout storm, 300 ms provider

@@ -66,7 +66,8 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
     }
 }
 
-/// Middleware recording each request's count and latency under `service`.
+/// Middleware recording each request's count and latency under `service`, and the matched
+/// route on the request span ([`crate::telemetry`]).
 pub async fn record(service: &'static str, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = method_label(req.method());
@@ -74,6 +75,7 @@ pub async fn record(service: &'static str, req: Request, next: Next) -> Response
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    tracing::Span::current().record("route", route.as_str());
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "service" => service, "method" => method, "route" => route.clone(), "status" => status).increment(1);

@@ -2,7 +2,6 @@
 //! (`x-request-id`, generated when absent, returned to the client) and the matched route.
 //! Headers and bodies are never logged, so tokens, cookies and passwords never are.
 
-use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request};
 use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -32,10 +31,7 @@ pub fn init(format: crate::config::LogFormat) {
 /// Adds `GET /metrics`, request metrics, request ids and a request span (method, matched
 /// route, request id; status and latency on the response) to `router`. `service` names the
 /// process in the span and the metrics.
-pub fn layer<S: Clone + Send + Sync + 'static>(
-    router: Router<S>,
-    service: &'static str,
-) -> Router<S> {
+pub fn layer(router: Router, service: &'static str) -> Router {
     instrument(
         router.route("/metrics", axum::routing::get(crate::metrics::render)),
         service,
@@ -43,30 +39,49 @@ pub fn layer<S: Clone + Send + Sync + 'static>(
 }
 
 /// [`layer`] without the `/metrics` route (the gateway serves it on its admin listener).
-pub fn instrument<S: Clone + Send + Sync + 'static>(
-    router: Router<S>,
-    service: &'static str,
-) -> Router<S> {
+pub fn instrument(router: Router, service: &'static str) -> Router {
+    instrument_with(router, service, tower::layer::util::Identity::new())
+}
+
+/// [`instrument`], with `outer` around the routes: inside the request id and the request
+/// span, outside routing (the gateway's security headers).
+///
+/// Only what needs the matched route (the metrics, which also record it on the span) is
+/// applied per route with [`Router::layer`]; the rest wraps the router once. Axum boxes each
+/// [`Router::layer`] around every route and clones the boxed chain below it on every call, so
+/// a stack of `n` such layers made `n (n + 1) / 2` boxed clones a request.
+pub fn instrument_with<L>(router: Router, service: &'static str, outer: L) -> Router
+where
+    L: tower::Layer<Router>,
+    L::Service: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+{
     crate::metrics::handle();
-    router
+    let routes = router
         // Every route registered so far (health, metrics, the API): another method is a 405
         // problem, not an empty answer.
         .method_not_allowed_fallback(crate::problem::method_not_allowed)
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::metrics::record(service, req, next)
-        }))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        }));
+    let stack = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(drop_bad_request_id))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
+                // The route is recorded by the metrics layer once the router matched one.
                 .make_span_with(move |req: &Request<_>| {
-                    let route = req
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map(MatchedPath::as_str)
-                        .unwrap_or("unmatched");
                     let request_id =
                         req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    if is_polling(route) {
+                    let route = tracing::field::Empty;
+                    if is_polling(req.uri().path()) {
                         tracing::debug_span!("request", service, method = %req.method(), route, request_id)
                     } else {
                         tracing::info_span!("request", service, method = %req.method(), route, request_id)
@@ -89,15 +104,17 @@ pub fn instrument<S: Clone + Send + Sync + 'static>(
                 // The response line already carries the status; no second line for a 5xx.
                 .on_failure(()),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(axum::middleware::from_fn(drop_bad_request_id))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(outer)
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
 
-/// Whether `route` is polled by the shop's own processes or by monitoring (health checks every
+/// Whether `path` is polled by the shop's own processes or by monitoring (health checks every
 /// few seconds, the feed of ended sessions every second, metrics scrapes): its requests are
 /// logged at DEBUG, so an idle shop's log stays quiet. Client requests are logged at INFO.
-fn is_polling(route: &str) -> bool {
-    route.starts_with("/health/") || route.starts_with("/internal/") || route == "/metrics"
+fn is_polling(path: &str) -> bool {
+    path.starts_with("/health/") || path.starts_with("/internal/") || path == "/metrics"
 }
 
 /// Longest request id accepted from a client, in characters.

@@ -41,14 +41,16 @@ pub(crate) enum GatewayError {
 }
 
 impl GatewayError {
-    /// The error for a failed upstream call: 504 on a timeout, 503 when no answer came at all
-    /// (refused, or a pooled connection cut because the upstream died), else 502.
-    pub(crate) fn upstream(service: Service, e: &reqwest::Error) -> Self {
-        if e.is_timeout() {
-            return GatewayError::UpstreamTimeout(service);
-        }
+    /// The error for a failed upstream call: 503 when no answer came at all (refused,
+    /// unreachable, or a pooled connection cut because the upstream died), else 502 (an
+    /// answer that is not HTTP). Timeouts are the caller's (504).
+    pub(crate) fn upstream(service: Service, e: &hyper_util::client::legacy::Error) -> Self {
         tracing::warn!(service = service.name(), error = %e, "upstream call failed");
-        if e.is_connect() || (e.is_request() && !e.is_body() && !e.is_decode()) {
+        let no_answer = e.is_connect()
+            || std::error::Error::source(e)
+                .and_then(|s| s.downcast_ref::<hyper::Error>())
+                .is_none_or(|h| h.is_closed() || h.is_incomplete_message() || h.is_canceled());
+        if no_answer {
             GatewayError::ServiceUnavailable(service)
         } else {
             GatewayError::BadGateway(service)

@@ -1,6 +1,10 @@
 //! Forwarding a request to the service that owns its path, on one of its upstreams, with
 //! retries for idempotent requests, and relaying the answer (event streams as they come).
 //!
+//! Requests go out through hyper-util's pooled HTTP/1.1 client ([`UpstreamClient`]) with the
+//! request target exactly as received and checked: no URL parser sits between the path the
+//! gateway classified and the one the upstream reads.
+//!
 //! The cross-cutting checks run before, as layers ([`crate::layers`]); the refresh-cookie
 //! handlers ([`crate::refresh_cookie`]) wrap this forwarder for login, refresh and logout.
 
@@ -12,9 +16,31 @@ use crate::GatewayState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::time::Duration;
+
+/// The client requests are forwarded with: hyper-util's pooled client, HTTP/1.1 with
+/// keep-alive (idle connections closed after 90 s), `TCP_NODELAY`, 2 s to connect.
+pub(crate) type UpstreamClient = Client<HttpConnector, Full<Bytes>>;
+
+/// An upstream's answer, its body still to come.
+pub(crate) type Answer = axum::http::Response<hyper::body::Incoming>;
+
+/// A new [`UpstreamClient`].
+pub(crate) fn upstream_client() -> UpstreamClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(Duration::from_secs(2)));
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_timer(TokioTimer::new())
+        .build(connector)
+}
 
 /// Largest request body forwarded, in bytes.
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -44,7 +70,7 @@ pub(crate) async fn exchange(
     state: &GatewayState,
     parts: &Parts,
     body: Body,
-) -> Result<(Outgoing, reqwest::Response), Response> {
+) -> Result<(Outgoing, Answer), Response> {
     let outgoing = Outgoing::new(parts, body).await?;
     let answer = outgoing.send(state).await?;
     Ok((outgoing, answer))
@@ -56,6 +82,7 @@ pub(crate) struct Outgoing {
     pub(crate) method: Method,
     /// The request path, exactly as received (and checked).
     pub(crate) path: String,
+    /// The request target as received, sent as it is.
     path_and_query: String,
     headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -66,18 +93,13 @@ impl Outgoing {
     /// service that owns its path.
     ///
     /// # Errors
-    /// 413 `payload_too_large`; 400 `unsafe_path` when the URL the upstream client would send
-    /// has another path than the one received (and classified).
+    /// 413 `payload_too_large`.
     pub(crate) async fn new(parts: &Parts, body: Body) -> Result<Self, Response> {
         let path = parts.uri.path().to_owned();
         let path_and_query = parts
             .uri
             .path_and_query()
             .map_or(path.clone(), |p| p.as_str().to_owned());
-        let parsed = reqwest::Url::parse(&format!("http://upstream{path_and_query}"));
-        if parsed.as_ref().map_or(true, |url| url.path() != path) {
-            return Err(GatewayError::UnsafePath(None).into_response());
-        }
         let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|_| GatewayError::PayloadTooLarge(MAX_BODY_BYTES).into_response())?;
@@ -106,7 +128,7 @@ impl Outgoing {
     ///
     /// # Errors
     /// The gateway's answer when no upstream gave one to pass on.
-    pub(crate) async fn send(&self, state: &GatewayState) -> Result<reqwest::Response, Response> {
+    pub(crate) async fn send(&self, state: &GatewayState) -> Result<Answer, Response> {
         let idempotent = matches!(self.method, Method::GET | Method::HEAD)
             || (self.method == Method::POST && self.headers.contains_key("idempotency-key"));
         Attempt {
@@ -123,18 +145,18 @@ impl Outgoing {
 /// the upstream timeout between two of its chunks (`tower_http`'s `TimeoutBody`; a body that
 /// stalls or breaks off ends the client's answer there, as a streaming proxy does). The
 /// upstream's `Content-Length` is kept, so a client still learns the length up front.
-pub(crate) fn relay(state: &GatewayState, answer: reqwest::Response) -> Response {
-    let status = answer.status();
-    let mut headers = end_to_end_headers(answer.headers());
+pub(crate) fn relay(state: &GatewayState, answer: Answer) -> Response {
+    let (parts, body) = answer.into_parts();
+    let length = parts.headers.get(header::CONTENT_LENGTH).cloned();
+    let mut headers = end_to_end_headers(parts.headers);
     if is_event_stream(&headers) {
-        return rebuild(status, headers, Body::from_stream(answer.bytes_stream()));
+        return rebuild(parts.status, headers, Body::new(body));
     }
-    if let Some(length) = answer.headers().get(header::CONTENT_LENGTH) {
-        headers.insert(header::CONTENT_LENGTH, length.clone());
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, length);
     }
-    let body =
-        tower_http::timeout::TimeoutBody::new(state.upstream_timeout, reqwest::Body::from(answer));
-    rebuild(status, headers, Body::new(body))
+    let body = tower_http::timeout::TimeoutBody::new(state.upstream_timeout, body);
+    rebuild(parts.status, headers, Body::new(body))
 }
 
 /// The upstream's whole answer, read within the upstream timeout.
@@ -144,13 +166,16 @@ pub(crate) fn relay(state: &GatewayState, answer: reqwest::Response) -> Response
 pub(crate) async fn read(
     state: &GatewayState,
     service: Service,
-    answer: reqwest::Response,
+    answer: Answer,
 ) -> Result<(StatusCode, HeaderMap, Bytes), Response> {
-    let status = answer.status();
-    let headers = end_to_end_headers(answer.headers());
-    match tokio::time::timeout(state.upstream_timeout, answer.bytes()).await {
-        Ok(Ok(bytes)) => Ok((status, headers, bytes)),
-        Ok(Err(e)) => Err(GatewayError::upstream(service, &e).into_response()),
+    let (parts, body) = answer.into_parts();
+    let headers = end_to_end_headers(parts.headers);
+    match tokio::time::timeout(state.upstream_timeout, body.collect()).await {
+        Ok(Ok(collected)) => Ok((parts.status, headers, collected.to_bytes())),
+        Ok(Err(e)) => {
+            tracing::warn!(service = service.name(), error = %e, "upstream answer broke off");
+            Err(GatewayError::BadGateway(service).into_response())
+        }
         Err(_) => Err(GatewayError::UpstreamTimeout(service).into_response()),
     }
 }
@@ -185,16 +210,17 @@ struct Attempt<'a> {
 /// Why a try did not give an answer to pass on.
 enum Failure {
     Timeout,
-    Transport(reqwest::Error),
+    /// No answer: what the gateway answers instead ([`GatewayError::upstream`]).
+    Transport(GatewayError),
     /// An answer worth retrying elsewhere (502, 504, or 503 without `Retry-After`).
-    Answer(reqwest::Response),
+    Answer(Answer),
 }
 
 impl Attempt<'_> {
     /// Sends to an available upstream; for an `idempotent` request, on a transport error, a
     /// timeout or a 502/503/504, retries on another available upstream after a jittered
     /// back-off, while the retry budget lasts. Every upstream out: 503 at once.
-    async fn send(&self, idempotent: bool) -> Result<reqwest::Response, Response> {
+    async fn send(&self, idempotent: bool) -> Result<Answer, Response> {
         let pool = self.state.pool(self.outgoing.service);
         let mut tried = Vec::new();
         let mut last = None;
@@ -225,27 +251,27 @@ impl Attempt<'_> {
         }
     }
 
-    async fn try_once(
-        &self,
-        pool: &crate::upstream::Pool,
-        i: usize,
-    ) -> Result<reqwest::Response, Failure> {
+    async fn try_once(&self, pool: &crate::upstream::Pool, i: usize) -> Result<Answer, Failure> {
         let out = self.outgoing;
-        let url = format!("{}{}", pool.member(i).url, out.path_and_query);
-        let request = self
-            .state
-            .client
-            .request(out.method.clone(), url)
-            .headers(out.headers.clone())
-            .body(out.body.clone());
-        match tokio::time::timeout(self.state.upstream_timeout, request.send()).await {
+        let Ok(uri) = Uri::try_from(format!("{}{}", pool.member(i).url, out.path_and_query)) else {
+            pool.failed(i, "not a valid upstream URL".to_owned());
+            return Err(Failure::Transport(GatewayError::ServiceUnavailable(
+                out.service,
+            )));
+        };
+        let mut request = axum::http::Request::new(Full::new(out.body.clone()));
+        *request.method_mut() = out.method.clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = out.headers.clone();
+        let sent = self.state.upstream.request(request);
+        match tokio::time::timeout(self.state.upstream_timeout, sent).await {
             Err(_) => {
                 pool.failed(i, "timed out".to_owned());
                 Err(Failure::Timeout)
             }
             Ok(Err(e)) => {
-                pool.failed(i, crate::upstream::describe(&e));
-                Err(Failure::Transport(e))
+                pool.failed(i, crate::upstream::describe_transport(&e));
+                Err(Failure::Transport(GatewayError::upstream(out.service, &e)))
             }
             Ok(Ok(answer)) => {
                 let status = answer.status();
@@ -274,14 +300,15 @@ impl Attempt<'_> {
             Failure::Timeout => {
                 GatewayError::UpstreamTimeout(self.outgoing.service).into_response()
             }
-            Failure::Transport(e) => {
-                GatewayError::upstream(self.outgoing.service, &e).into_response()
+            Failure::Transport(e) => e.into_response(),
+            Failure::Answer(answer) => {
+                let (parts, body) = answer.into_parts();
+                rebuild(
+                    parts.status,
+                    end_to_end_headers(parts.headers),
+                    Body::new(body),
+                )
             }
-            Failure::Answer(answer) => rebuild(
-                answer.status(),
-                end_to_end_headers(answer.headers()),
-                Body::from_stream(answer.bytes_stream()),
-            ),
         }
     }
 }

@@ -36,28 +36,29 @@ fn is_identity_header(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
-/// Copies `from` without hop-by-hop headers (and those the `Connection` header names).
-pub(crate) fn end_to_end_headers(from: &HeaderMap) -> HeaderMap {
-    let named_by_connection: Vec<String> = from
+/// `headers` without hop-by-hop headers (and those the `Connection` header names), removed in
+/// place.
+pub(crate) fn end_to_end_headers(mut headers: HeaderMap) -> HeaderMap {
+    let named_by_connection: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(',').map(|s| s.trim().to_ascii_lowercase()))
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| HeaderName::from_bytes(s.trim().as_bytes()).ok())
         .collect();
-    let mut out = HeaderMap::new();
-    for (name, value) in from {
-        let n = name.as_str();
-        if !HOP_BY_HOP.contains(&n) && !named_by_connection.iter().any(|c| c == n) {
-            out.append(name.clone(), value.clone());
-        }
+    for name in named_by_connection {
+        headers.remove(name);
     }
-    out
+    for name in HOP_BY_HOP {
+        headers.remove(*name);
+    }
+    headers
 }
 
 /// Headers sent upstream: end-to-end headers less cookies and identity claims, plus
 /// `X-Forwarded-For`.
 pub(crate) fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> HeaderMap {
-    let mut headers = end_to_end_headers(from);
+    let mut headers = end_to_end_headers(from.clone());
     let drop: Vec<HeaderName> = headers
         .keys()
         .filter(|n| {

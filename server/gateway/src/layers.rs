@@ -8,7 +8,7 @@
 //!    access token where the route needs one (401, ended sessions included), and the per-user
 //!    limit of a verified user;
 //!
-//! and [`security_headers`] on every answer.
+//! and [`instrument_with_security_headers`] around them all.
 
 use crate::error::GatewayError;
 use crate::routes::{Access, Lookup, Service};
@@ -88,39 +88,45 @@ pub(crate) async fn identity(
     next.run(Request::from_parts(parts, body)).await
 }
 
-/// Adds the security headers to every answer of `routes` that lacks them: no sniffing, no
-/// referrer, no framing, its own browsing context group, the content security policy
+/// Instruments `routes` ([`shop_common::telemetry::instrument_with`]) and adds the security
+/// headers to every answer that lacks them: no sniffing, no referrer, no framing, its own
+/// browsing context group, the content security policy
 /// ([`crate::protect::content_security_policy`]) and, when served over TLS (`hsts`),
-/// `Strict-Transport-Security` (RFC 6797).
-pub(crate) fn security_headers(mut routes: Router, live_reload: bool, hsts: bool) -> Router {
+/// `Strict-Transport-Security` (RFC 6797). The headers wrap the router once, as plain tower
+/// layers, not each route.
+pub(crate) fn instrument_with_security_headers(
+    routes: Router,
+    live_reload: bool,
+    hsts: bool,
+) -> Router {
     let csp = crate::protect::content_security_policy(live_reload);
-    let mut headers = vec![
-        (
+    let set = SetResponseHeaderLayer::if_not_present;
+    let headers = tower::ServiceBuilder::new()
+        .layer(set(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
-        ),
-        (
+        ))
+        .layer(set(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        ),
-        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-        (
+        ))
+        .layer(set(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(set(
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
-        ),
-        (
+        ))
+        .layer(set(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&csp).expect("a valid header"),
-        ),
-    ];
-    if hsts {
-        headers.push((
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ));
-    }
-    for (name, value) in headers {
-        routes = routes.layer(SetResponseHeaderLayer::if_not_present(name, value));
-    }
-    routes
+        ))
+        .option_layer(hsts.then(|| {
+            set(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        }));
+    shop_common::telemetry::instrument_with(routes, "gateway", headers)
 }

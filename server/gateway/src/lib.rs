@@ -51,7 +51,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub(crate) struct GatewayState {
     /// Verifies access tokens with the auth service's JWKS.
     pub(crate) verifier: Arc<Verifier>,
+    /// For the gateway's own calls: health checks and the services' documents.
     pub(crate) client: reqwest::Client,
+    /// Forwards the clients' requests ([`forward`]).
+    pub(crate) upstream: forward::UpstreamClient,
     auth: Arc<upstream::Pool>,
     orders: Arc<upstream::Pool>,
     pub(crate) cookie_secure: bool,
@@ -145,8 +148,11 @@ fn router(
         .fallback_service(site::service(site, names, settings.live_reload)?);
     // No handler ever sees a path it could misread; every answer has the security headers.
     let routes = routes.layer(axum::middleware::from_fn(layers::refuse_unsafe_paths));
-    let routes = layers::security_headers(routes, settings.live_reload, hsts);
-    Ok(shop_common::telemetry::instrument(routes, "gateway"))
+    Ok(layers::instrument_with_security_headers(
+        routes,
+        settings.live_reload,
+        hsts,
+    ))
 }
 
 /// The addresses a started gateway listens on.
@@ -199,6 +205,7 @@ pub async fn start(
                 .with_revocations(revocations.clone()),
         ),
         client,
+        upstream: forward::upstream_client(),
         auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams)),
         orders: Arc::new(upstream::Pool::new(
             routes::Service::Orders,

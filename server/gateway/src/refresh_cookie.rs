@@ -181,7 +181,7 @@ async fn with_token(
 async fn tokens_into_cookie(
     state: &GatewayState,
     outgoing: &Outgoing,
-    answer: reqwest::Response,
+    answer: crate::forward::Answer,
 ) -> Response {
     let (status, headers, bytes) = match read(state, outgoing.service, answer).await {
         Ok(parts) => parts,

@@ -34,6 +34,7 @@ fn fixture(tweak: impl FnOnce(&mut GatewaySettings)) -> Fixture {
                 .with_revocations(revocations.clone()),
         ),
         client: reqwest::Client::new(),
+        upstream: crate::forward::upstream_client(),
         auth: Arc::new(upstream::Pool::new(
             routes::Service::Auth,
             &[DEAD.to_owned()],

@@ -329,6 +329,15 @@ pub(crate) async fn check_forever(
     }
 }
 
+/// A short description of a forwarding error, for logs and `/health/ready`.
+pub(crate) fn describe_transport(e: &hyper_util::client::legacy::Error) -> String {
+    if e.is_connect() {
+        "connection refused or unreachable".to_owned()
+    } else {
+        "transport error".to_owned()
+    }
+}
+
 /// A short description of a transport error, for logs and `/health/ready`.
 pub(crate) fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
