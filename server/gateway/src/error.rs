@@ -41,19 +41,18 @@ pub(crate) enum GatewayError {
 }
 
 impl GatewayError {
-    /// The error for a failed upstream call: 503 when no answer came at all (refused,
-    /// unreachable, or a pooled connection cut because the upstream died), else 502 (an
-    /// answer that is not HTTP). Timeouts are the caller's (504).
+    /// The error for a failed upstream call: 502 when the upstream answered something that is
+    /// not HTTP, else 503 (no answer came at all: refused, unreachable, or a pooled connection
+    /// cut because the upstream died). Timeouts are the caller's (504).
     pub(crate) fn upstream(service: Service, e: &hyper_util::client::legacy::Error) -> Self {
         tracing::warn!(service = service.name(), error = %e, "upstream call failed");
-        let no_answer = e.is_connect()
-            || std::error::Error::source(e)
-                .and_then(|s| s.downcast_ref::<hyper::Error>())
-                .is_none_or(|h| h.is_closed() || h.is_incomplete_message() || h.is_canceled());
-        if no_answer {
-            GatewayError::ServiceUnavailable(service)
-        } else {
+        let not_http = std::error::Error::source(e)
+            .and_then(|s| s.downcast_ref::<hyper::Error>())
+            .is_some_and(|h| h.is_parse() || h.is_parse_status());
+        if not_http {
             GatewayError::BadGateway(service)
+        } else {
+            GatewayError::ServiceUnavailable(service)
         }
     }
 }

@@ -2,11 +2,10 @@
 //! request meets them:
 //! 1. [`refuse_unsafe_paths`] (every path): 400 `unsafe_path` for a path an upstream could read
 //!    differently, before any routing decision;
-//! 2. [`limit_address`] (`/api`): the per-address limits, before any token is looked at, so
-//!    requests with refused tokens spend their address's budget too;
-//! 3. [`identity`] (`/api`): what the owning service's document says of the route (405), the
-//!    access token where the route needs one (401, ended sessions included), and the per-user
-//!    limit of a verified user;
+//! 2. [`guard`] (`/api`): the per-address limits, before any token is looked at, so requests
+//!    with refused tokens spend their address's budget too; then what the owning service's
+//!    document says of the route (405), the access token where the route needs one (401, ended
+//!    sessions included), and the per-user limit of a verified user;
 //!
 //! and [`instrument_with_security_headers`] around them all.
 
@@ -21,7 +20,7 @@ use axum::Router;
 use std::net::{IpAddr, SocketAddr};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The client's address as [`limit_address`] found it (`None` without a peer address), for
+/// The client's address as [`guard`] found it (`None` without a peer address), for
 /// the `X-Forwarded-For` sent upstream.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ClientIp(pub(crate) Option<IpAddr>);
@@ -35,8 +34,16 @@ pub(crate) async fn refuse_unsafe_paths(req: Request, next: Next) -> Response {
     }
 }
 
-/// Middleware: the per-address limits (429 `rate_limited`); records the [`ClientIp`].
-pub(crate) async fn limit_address(
+/// Middleware (`/api`), in this order:
+/// 1. the per-address limits (429 `rate_limited`), before any token is looked at, so requests
+///    with refused tokens spend their address's budget too; records the [`ClientIp`];
+/// 2. 405 for a method the route does not have (from the owning service's document);
+/// 3. 401 without a valid access token of a live session where the route needs one;
+/// 4. 429 when the verified user's budget is spent. A token on a public route is verified only
+///    to count the request against its user (a refused one is left to the service).
+///
+/// One middleware rather than one a check: axum boxes and clones each layer on every request.
+pub(crate) async fn guard(
     State(state): State<GatewayState>,
     mut req: Request,
     next: Next,
@@ -50,18 +57,6 @@ pub(crate) async fn limit_address(
         return refused.into_response();
     }
     req.extensions_mut().insert(ClientIp(client));
-    next.run(req).await
-}
-
-/// Middleware: 405 for a method the route does not have; 401 without a valid access token of a
-/// live session where the route needs one; 429 when the verified user's budget is spent. A
-/// token on a public route is verified only to count the request against its user (a refused
-/// one is left to the service).
-pub(crate) async fn identity(
-    State(state): State<GatewayState>,
-    req: Request,
-    next: Next,
-) -> Response {
     let path = req.uri().path();
     let service = Service::for_path(path);
     let access = match state.api.lookup(service, req.method(), path) {

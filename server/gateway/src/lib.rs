@@ -46,9 +46,12 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// What the handlers and layers share.
-#[derive(Clone)]
-pub(crate) struct GatewayState {
+/// What the handlers and layers share, behind one `Arc`: every layer and extractor clones the
+/// state of each request, one reference count instead of one per field.
+pub(crate) type GatewayState = Arc<Shared>;
+
+/// The fields of [`GatewayState`].
+pub(crate) struct Shared {
     /// Verifies access tokens with the auth service's JWKS.
     pub(crate) verifier: Arc<Verifier>,
     /// For the gateway's own calls: health checks and the services' documents.
@@ -68,7 +71,7 @@ pub(crate) struct GatewayState {
     pub(crate) revocations: Arc<shop_common::revocations::Revocations>,
 }
 
-impl GatewayState {
+impl Shared {
     pub(crate) fn pool(&self, service: routes::Service) -> &upstream::Pool {
         match service {
             routes::Service::Auth => &self.auth,
@@ -112,14 +115,9 @@ fn router(
         .route(paths::REFRESH, any(refresh_cookie::refresh))
         .route(paths::LOGOUT, any(refresh_cookie::logout))
         .route("/api/{*path}", any(forward::api))
-        // Layers run outermost last-added first: the address limits, then identity.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            layers::identity,
-        ))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            layers::limit_address,
+            layers::guard,
         ))
         .route(shop_common::document::PATH, get(openapi_json))
         .route("/api", any(shop_common::problem::not_found))
@@ -198,7 +196,7 @@ pub async fn start(
         .iter()
         .map(|u| format!("{u}/api/auth/jwks"))
         .collect();
-    let state = GatewayState {
+    let state = Arc::new(Shared {
         verifier: Arc::new(
             shared
                 .jwks_verifier(jwks_urls)
@@ -221,7 +219,7 @@ pub async fn start(
         )),
         revocations: revocations.clone(),
         api: Arc::default(),
-    };
+    });
     for pool in [&state.auth, &state.orders] {
         upstream::learn_routes(pool, &state.api, &state.client).await;
     }

@@ -27,7 +27,7 @@ fn fixture(tweak: impl FnOnce(&mut GatewaySettings)) -> Fixture {
             Default::default(),
         )
         .unwrap();
-    let state = GatewayState {
+    let state = Arc::new(crate::Shared {
         verifier: Arc::new(
             shared
                 .jwks_verifier(vec![format!("{DEAD}/api/auth/jwks")])
@@ -53,7 +53,7 @@ fn fixture(tweak: impl FnOnce(&mut GatewaySettings)) -> Fixture {
         )),
         api: Arc::default(),
         revocations,
-    };
+    });
     Fixture {
         state,
         settings,

@@ -1,5 +1,6 @@
 //! The gateway in front of failing upstreams: load shared over two, one killed, a dead service,
-//! its recovery, a slow one, and answers streamed through as they come.
+//! its recovery, a slow one, one that does not speak HTTP, and answers streamed through as they
+//! come.
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -183,6 +184,48 @@ async fn a_slow_upstream_is_a_504_within_the_timeout() {
         StatusCode::METHOD_NOT_ALLOWED,
         "auth still answers"
     );
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_http_is_a_502_and_a_reset_without_one_a_503() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    // Healthy to the health checks; anything else gets a line that is not an HTTP answer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if request.starts_with(b"GET /api/products/1 ") {
+                    // Reset the connection instead of answering, as a process that dies does.
+                    let _ = conn.set_linger(Some(Duration::ZERO));
+                    return;
+                }
+                let answer: &[u8] = if request.starts_with(b"GET /health/ready ") {
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+                } else {
+                    b"SSH-2.0-OpenSSH_9.2\r\n\r\n"
+                };
+                let _ = conn.write_all(answer).await;
+            });
+        }
+    });
+    let app = spawn_stack(|c| c.gateway.orders_upstreams = vec![url]).await;
+    let r = app.get("/api/products").await;
+    let body = assert_problem(r, StatusCode::BAD_GATEWAY, "bad_gateway").await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("orders"),
+        "{body}"
+    );
+    let r = app.get("/api/products/1").await;
+    assert_problem(r, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
 }
 
 /// An upstream whose `GET /api/products` body is what the test sends on the returned channel,
