@@ -205,7 +205,7 @@ async fn an_answer_that_is_not_http_is_a_502_and_a_reset_without_one_a_503() {
                 }
                 if request.starts_with(b"GET /api/products/1 ") {
                     // Reset the connection instead of answering, as a process that dies does.
-                    let _ = conn.set_linger(Some(Duration::ZERO));
+                    let _ = conn.set_zero_linger();
                     return;
                 }
                 let answer: &[u8] = if request.starts_with(b"GET /health/ready ") {
