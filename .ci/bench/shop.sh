@@ -102,6 +102,18 @@ fixed() { oha_run -z "${SECONDS_PER_RUN}s" -q 200 -c 64 --latency-correction "$@
 checkouts() { json '"%s (p50 %s ms, p99 %s ms, %s orders, statuses %s)" % (d["orders_per_s"], d["p50_ms"], d["p99_ms"], d["orders"], d["statuses"])'; }
 ratio() { python3 -c "print(round($1 / $2, 2) if $2 else 'n/a')"; }
 rss_mib() { awk -v k="$2:" '$1 == k {print int($2 / 1024)}' "/proc/$1/status"; }
+# cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# cpu_per_request URL PID...: one closed-loop run; prints the CPU microseconds the processes
+# spent per request answered (their own cost, whatever else shares the cores)
+cpu_per_request() {
+  local url=$1; shift
+  local before after out
+  before=$(cpu_ticks "$@")
+  out=$(load "$url")
+  after=$(cpu_ticks "$@")
+  echo "$out" | json "round(($after - $before) * 1e6 / $(getconf CLK_TCK) / max(1, sum(d['statusCodeDistribution'].values())), 1)"
+}
 
 row() { printf '| %-62s | %-34s |\n' "$1" "$2"; }
 echo "| what | figure |"
@@ -155,6 +167,28 @@ EOF
   css=$(curl -sf "$base/" | grep -o '/pkg/[^"]*\.css' | head -1)
   gwc=$(load "$base$css" | rps); ngc=$(load "http://127.0.0.1:$nport$css" | rps)
   row "stylesheet $css req/s: gateway / nginx" "$gwc / $ngc = $(ratio "$gwc" "$ngc")"
+  # The gateway alone in its own process (a second shop in front of this one's services), so
+  # its CPU per proxied request can be read apart from the services', beside nginx workers'.
+  mkdir -p "$work/gateway-only"
+  auth="http://$(json 'd["auth"]' <"$work/reads/addresses.json")"
+  env SHOP_DEV_MODE=true SHOP_DATA_DIR="$work/gateway-only/data" \
+    SHOP_ADDRESS_FILE="$work/gateway-only/addresses.json" \
+    SHOP_INTERNAL_TOKEN_FILE="$work/reads/data/internal-token" \
+    SHOP_AUTH_UPSTREAMS="$auth" SHOP_ORDERS_UPSTREAMS="$orders" \
+    LEPTOS_SITE_ADDR=127.0.0.1:0 SHOP_ADMIN_ADDR=127.0.0.1:0 \
+    LEPTOS_SITE_ROOT="$(pwd)/target/site" LEPTOS_OUTPUT_NAME=shop \
+    SHOP_RATE_LIMIT_IP_PER_MIN=100000000 SHOP_RATE_LIMIT_USER_PER_MIN=100000000 \
+    RUST_LOG=warn "$SHOP" >"$work/gateway-only/log" 2>&1 &
+  gpid=$!
+  pids+=("$gpid")
+  for _ in $(seq 300); do [ -s "$work/gateway-only/addresses.json" ] && break; sleep 0.1; done
+  galone="http://$(json 'd["gateway"]' <"$work/gateway-only/addresses.json")"
+  for _ in $(seq 300); do curl -sf "$galone/api/products" >/dev/null && break; sleep 0.1; done
+  read -r -a nworkers <<<"$(pgrep -d ' ' -f "nginx: worker process" || true)"
+  gcpu=$(cpu_per_request "$galone/api/products" "$gpid")
+  ncpu=$(cpu_per_request "http://127.0.0.1:$nport/api/products" "${nworkers[@]}")
+  row "CPU us per proxied GET /api/products: gateway alone / nginx" "$gcpu / $ncpu = $(ratio "$ncpu" "$gcpu") (nginx / gateway)"
+  kill "$gpid" 2>/dev/null || true; wait "$gpid" 2>/dev/null || true
 else
   row "nginx rows" "skipped: nginx is not installed (apt-get install nginx)"
 fi
