@@ -100,7 +100,7 @@ impl ApiMap {
             .timeout(Duration::from_secs(5))
             .send()
             .await
-            .map_err(|e| crate::upstream::describe(&e))?;
+            .map_err(|e| crate::upstream::describe(e.is_timeout(), e.is_connect()))?;
         if !answer.status().is_success() {
             return Err(format!("its document answered {}", answer.status()));
         }

@@ -11,9 +11,9 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum GatewayError {
     /// 400 `unsafe_path`: a path an upstream could read differently (see
-    /// [`crate::routes::check_path`]), or one that would not reach the upstream as sent.
+    /// [`crate::routes::check_path`]); the detail says which rule it breaks.
     #[error("unsafe path")]
-    UnsafePath(Option<UnsafePath>),
+    UnsafePath(UnsafePath),
     /// 403 `cross_site_request`: a cookie refresh or logout from another site's page.
     #[error("cross-site request")]
     CrossSite,
@@ -70,11 +70,7 @@ impl IntoResponse for GatewayError {
             GatewayError::UnsafePath(why) => problem(
                 StatusCode::BAD_REQUEST,
                 "unsafe_path",
-                why.map_or(
-                    "The path would not reach the service as sent.",
-                    UnsafePath::detail,
-                )
-                .to_owned(),
+                why.detail().to_owned(),
             ),
             GatewayError::CrossSite => problem(
                 StatusCode::FORBIDDEN,

@@ -16,6 +16,7 @@ use crate::GatewayState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
+use axum::http::uri::PathAndQuery;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt as _, Full};
@@ -83,7 +84,7 @@ pub(crate) struct Outgoing {
     /// The request path, exactly as received (and checked).
     pub(crate) path: String,
     /// The request target as received, sent as it is.
-    path_and_query: String,
+    path_and_query: PathAndQuery,
     headers: HeaderMap,
     pub(crate) body: Bytes,
 }
@@ -99,7 +100,8 @@ impl Outgoing {
         let path_and_query = parts
             .uri
             .path_and_query()
-            .map_or(path.clone(), |p| p.as_str().to_owned());
+            .cloned()
+            .unwrap_or_else(|| PathAndQuery::from_static("/"));
         let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|_| GatewayError::PayloadTooLarge(MAX_BODY_BYTES).into_response())?;
@@ -253,12 +255,13 @@ impl Attempt<'_> {
 
     async fn try_once(&self, pool: &crate::upstream::Pool, i: usize) -> Result<Answer, Failure> {
         let out = self.outgoing;
-        let Ok(uri) = Uri::try_from(format!("{}{}", pool.member(i).url, out.path_and_query)) else {
-            pool.failed(i, "not a valid upstream URL".to_owned());
-            return Err(Failure::Transport(GatewayError::ServiceUnavailable(
-                out.service,
-            )));
-        };
+        let member = pool.member(i);
+        let mut target = axum::http::uri::Parts::default();
+        target.scheme = Some(member.scheme.clone());
+        target.authority = Some(member.authority.clone());
+        target.path_and_query = Some(out.path_and_query.clone());
+        // Infallible: a scheme, an authority and a path are all there (`Pool::new` checked them).
+        let uri = Uri::from_parts(target).expect("an absolute URI");
         let mut request = axum::http::Request::new(Full::new(out.body.clone()));
         *request.method_mut() = out.method.clone();
         *request.uri_mut() = uri;
@@ -270,7 +273,7 @@ impl Attempt<'_> {
                 Err(Failure::Timeout)
             }
             Ok(Err(e)) => {
-                pool.failed(i, crate::upstream::describe_transport(&e));
+                pool.failed(i, crate::upstream::describe(false, e.is_connect()));
                 Err(Failure::Transport(GatewayError::upstream(out.service, &e)))
             }
             Ok(Ok(answer)) => {

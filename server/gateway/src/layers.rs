@@ -30,7 +30,7 @@ pub(crate) struct ClientIp(pub(crate) Option<IpAddr>);
 pub(crate) async fn refuse_unsafe_paths(req: Request, next: Next) -> Response {
     match crate::routes::check_path(req.uri().path()) {
         Ok(()) => next.run(req).await,
-        Err(why) => GatewayError::UnsafePath(Some(why)).into_response(),
+        Err(why) => GatewayError::UnsafePath(why).into_response(),
     }
 }
 

@@ -204,11 +204,11 @@ pub async fn start(
         ),
         client,
         upstream: forward::upstream_client(),
-        auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams)),
+        auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &auth_upstreams)?),
         orders: Arc::new(upstream::Pool::new(
             routes::Service::Orders,
             &orders_upstreams,
-        )),
+        )?),
         cookie_secure: settings.cookie_secure.unwrap_or(!shared.dev_mode),
         upstream_timeout: Duration::from_secs(settings.upstream_timeout_secs),
         limits: Arc::new(protect::RateLimits::new(

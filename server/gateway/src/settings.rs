@@ -12,13 +12,13 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,
 
-    /// Base URLs of the auth services, comma-separated, e.g.
+    /// Base URLs of the auth services, comma-separated, each `http://host:port` (no path), e.g.
     /// `http://10.0.0.5:8001,http://10.0.0.6:8001`. Empty: the `shop` launcher runs auth itself
     /// on `SHOP_AUTH_ADDR`; the `gateway` binary alone uses `http://127.0.0.1:8001`.
     #[arg(long, env = "SHOP_AUTH_UPSTREAMS", value_delimiter = ',')]
     pub auth_upstreams: Vec<String>,
 
-    /// Base URLs of the orders services, comma-separated. Empty: the `shop` launcher runs
+    /// Base URLs of the orders services, comma-separated, each `http://host:port`. Empty: the `shop` launcher runs
     /// orders itself on `SHOP_ORDERS_ADDR`; the `gateway` binary alone uses
     /// `http://127.0.0.1:8002`.
     #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]

@@ -35,14 +35,8 @@ fn fixture(tweak: impl FnOnce(&mut GatewaySettings)) -> Fixture {
         ),
         client: reqwest::Client::new(),
         upstream: crate::forward::upstream_client(),
-        auth: Arc::new(upstream::Pool::new(
-            routes::Service::Auth,
-            &[DEAD.to_owned()],
-        )),
-        orders: Arc::new(upstream::Pool::new(
-            routes::Service::Orders,
-            &[DEAD.to_owned()],
-        )),
+        auth: Arc::new(upstream::Pool::new(routes::Service::Auth, &[DEAD.to_owned()]).unwrap()),
+        orders: Arc::new(upstream::Pool::new(routes::Service::Orders, &[DEAD.to_owned()]).unwrap()),
         cookie_secure: false,
         upstream_timeout: Duration::from_secs(2),
         limits: Arc::new(protect::RateLimits::new(

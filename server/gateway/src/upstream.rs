@@ -14,6 +14,8 @@
 
 use crate::api_map::ApiMap;
 use crate::routes::Service;
+use axum::http::uri::{Authority, Scheme};
+use axum::http::Uri;
 use failsafe::{backoff, failure_policy, Instrument, StateMachine};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
@@ -85,7 +87,11 @@ type Breaker = StateMachine<failure_policy::ConsecutiveFailures<backoff::Constan
 
 /// One address of a service.
 pub(crate) struct Member {
+    /// The base URL as configured, without a trailing `/` (health checks, logs, reports).
     pub(crate) url: Arc<str>,
+    /// The base URL's scheme and authority, which every forwarded request target is sent to.
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
     breaker: Breaker,
     state: Recorder,
     /// Result of the last active health check (true until the first one says otherwise).
@@ -117,12 +123,17 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    /// A pool of `urls` (at least one).
-    pub(crate) fn new(service: Service, urls: &[String]) -> Self {
+    /// A pool of `urls` (at least one), each an `http://host:port` base URL.
+    ///
+    /// # Errors
+    /// The first URL that is not one ([`base_url`]), with the reason.
+    pub(crate) fn new(service: Service, urls: &[String]) -> anyhow::Result<Self> {
         let members = urls
             .iter()
             .map(|u| {
                 let url: Arc<str> = u.trim_end_matches('/').into();
+                let (scheme, authority) = base_url(&url)
+                    .map_err(|why| anyhow::anyhow!("{} upstream `{url}`: {why}", service.name()))?;
                 let state = Recorder {
                     state: Arc::new(Mutex::new(BreakerState::Closed)),
                     service: service.name(),
@@ -133,24 +144,26 @@ impl Pool {
                     FAILURES_TO_OPEN,
                     backoff::constant(OPEN_FOR),
                 );
-                Member {
+                Ok(Member {
                     url,
+                    scheme,
+                    authority,
                     breaker: StateMachine::new(policy, state.clone()),
                     state,
                     healthy: AtomicBool::new(true),
                     timeouts: AtomicU32::new(0),
                     last_error: Mutex::new(None),
                     requests: AtomicU64::new(0),
-                }
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         let budget = Quota::per_second(NonZeroU32::new(RETRIES_PER_SEC).unwrap_or(NonZeroU32::MIN));
-        Self {
+        Ok(Self {
             service,
             members,
             next: AtomicUsize::new(0),
             retry_budget: RateLimiter::direct(budget),
-        }
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -308,7 +321,7 @@ pub(crate) async fn check_forever(
                     Ok(r) if r.status().is_success() => Check::Ready,
                     Ok(r) => Check::Failed(format!("readiness answered {}", r.status())),
                     Err(e) if e.is_timeout() => Check::TimedOut,
-                    Err(e) => Check::Failed(describe(&e)),
+                    Err(e) => Check::Failed(describe(e.is_timeout(), e.is_connect())),
                 };
                 (i, result)
             }
@@ -329,24 +342,43 @@ pub(crate) async fn check_forever(
     }
 }
 
-/// A short description of a forwarding error, for logs and `/health/ready`.
-pub(crate) fn describe_transport(e: &hyper_util::client::legacy::Error) -> String {
-    if e.is_connect() {
-        "connection refused or unreachable".to_owned()
-    } else {
-        "transport error".to_owned()
+/// A base URL's scheme and authority: `http://host:port` (a host name or an IP address; the
+/// port may be left out), with nothing after the authority but an optional `/`, since the
+/// request target is appended as received.
+///
+/// # Errors
+/// What is wrong with `url`: not a URL, not `http` (the gateway speaks plain HTTP/1.1 to its
+/// upstreams; TLS belongs to the network between them), user info, or a path or query.
+pub(crate) fn base_url(url: &str) -> Result<(Scheme, Authority), &'static str> {
+    let parts = url.parse::<Uri>().map_err(|_| "not a URL")?.into_parts();
+    let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+        return Err("not an absolute URL (expected http://host:port)");
+    };
+    if scheme != Scheme::HTTP {
+        return Err("only http:// upstreams are supported");
     }
+    if authority.as_str().contains('@') {
+        return Err("user info is not allowed");
+    }
+    if parts
+        .path_and_query
+        .is_some_and(|p| !matches!(p.as_str(), "" | "/"))
+    {
+        return Err("a base URL has no path or query");
+    }
+    Ok((scheme, authority))
 }
 
-/// A short description of a transport error, for logs and `/health/ready`.
-pub(crate) fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timed out".to_owned()
-    } else if e.is_connect() {
-        "connection refused or unreachable".to_owned()
+/// A short description of a failed call, for logs and `/health/ready`.
+pub(crate) fn describe(timed_out: bool, connect: bool) -> String {
+    if timed_out {
+        "timed out"
+    } else if connect {
+        "connection refused or unreachable"
     } else {
-        "transport error".to_owned()
+        "transport error"
     }
+    .to_owned()
 }
 
 #[cfg(test)]
@@ -357,7 +389,51 @@ mod tests {
         let urls: Vec<String> = (0..n)
             .map(|i| format!("http://127.0.0.1:{}", 9000 + i))
             .collect();
-        Pool::new(Service::Orders, &urls)
+        Pool::new(Service::Orders, &urls).unwrap()
+    }
+
+    #[test]
+    fn a_base_url_is_http_host_and_port_and_nothing_else() {
+        for good in [
+            "http://127.0.0.1:8001",
+            "http://orders:8002/",
+            "http://[::1]:8002",
+            "http://orders.internal",
+        ] {
+            let (scheme, authority) = base_url(good).unwrap();
+            assert_eq!(scheme, Scheme::HTTP);
+            assert!(good.contains(authority.as_str()), "{good}");
+        }
+        for (bad, why) in [
+            (
+                "orders:8002",
+                "not an absolute URL (expected http://host:port)",
+            ),
+            (
+                "127.0.0.1:8002",
+                "not an absolute URL (expected http://host:port)",
+            ),
+            (
+                "https://orders:8002",
+                "only http:// upstreams are supported",
+            ),
+            ("http://user:pw@orders:8002", "user info is not allowed"),
+            ("http://orders:8002/v1", "a base URL has no path or query"),
+            ("http://orders:8002?x=1", "a base URL has no path or query"),
+            ("http://orders 8002", "not a URL"),
+        ] {
+            assert_eq!(base_url(bad).err(), Some(why), "{bad}");
+        }
+        let err = Pool::new(
+            Service::Orders,
+            &["http://ok:1".to_owned(), "ftp://x".to_owned()],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "orders upstream `ftp://x`: only http:// upstreams are supported"
+        );
     }
 
     #[test]
@@ -436,7 +512,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let p = Arc::new(Pool::new(Service::Orders, &[url]));
+        let p = Arc::new(Pool::new(Service::Orders, &[url]).unwrap());
         let stop = tokio_util::sync::CancellationToken::new();
         tokio::spawn(check_forever(
             p.clone(),
