@@ -114,6 +114,13 @@ cpu_per_request() {
   after=$(cpu_ticks "$@")
   echo "$out" | json "round(($after - $before) * 1e6 / $(getconf CLK_TCK) / max(1, sum(d['statusCodeDistribution'].values())), 1)"
 }
+# cpu_per_request_median URL PID...: the median of three cpu_per_request runs (one run moves by
+# a fifth with whatever else the two cores are doing)
+cpu_per_request_median() {
+  local runs=() _
+  for _ in 1 2 3; do runs+=("$(cpu_per_request "$@")"); done
+  printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p
+}
 
 row() { printf '| %-62s | %-34s |\n' "$1" "$2"; }
 echo "| what | figure |"
@@ -169,26 +176,37 @@ EOF
   row "stylesheet $css req/s: gateway / nginx" "$gwc / $ngc = $(ratio "$gwc" "$ngc")"
   # The gateway alone in its own process (a second shop in front of this one's services), so
   # its CPU per proxied request can be read apart from the services', beside nginx workers'.
-  mkdir -p "$work/gateway-only"
+  # gateway_alone NAME [VAR=VALUE...]: starts it; sets gpid and galone
+  gateway_alone() {
+    local name=$1; shift
+    mkdir -p "$work/$name"
+    env SHOP_DEV_MODE=true SHOP_DATA_DIR="$work/$name/data" \
+      SHOP_ADDRESS_FILE="$work/$name/addresses.json" \
+      SHOP_INTERNAL_TOKEN_FILE="$work/reads/data/internal-token" \
+      SHOP_AUTH_UPSTREAMS="$auth" SHOP_ORDERS_UPSTREAMS="$orders" \
+      LEPTOS_SITE_ADDR=127.0.0.1:0 SHOP_ADMIN_ADDR=127.0.0.1:0 \
+      LEPTOS_SITE_ROOT="$(pwd)/target/site" LEPTOS_OUTPUT_NAME=shop \
+      SHOP_RATE_LIMIT_IP_PER_MIN=100000000 SHOP_RATE_LIMIT_USER_PER_MIN=100000000 \
+      RUST_LOG=warn "$@" "$SHOP" >"$work/$name/log" 2>&1 &
+    gpid=$!
+    pids+=("$gpid")
+    for _ in $(seq 300); do [ -s "$work/$name/addresses.json" ] && break; sleep 0.1; done
+    galone="http://$(json 'd["gateway"]' <"$work/$name/addresses.json")"
+    for _ in $(seq 300); do curl -sf "$galone/api/products" >/dev/null && break; sleep 0.1; done
+  }
   auth="http://$(json 'd["auth"]' <"$work/reads/addresses.json")"
-  env SHOP_DEV_MODE=true SHOP_DATA_DIR="$work/gateway-only/data" \
-    SHOP_ADDRESS_FILE="$work/gateway-only/addresses.json" \
-    SHOP_INTERNAL_TOKEN_FILE="$work/reads/data/internal-token" \
-    SHOP_AUTH_UPSTREAMS="$auth" SHOP_ORDERS_UPSTREAMS="$orders" \
-    LEPTOS_SITE_ADDR=127.0.0.1:0 SHOP_ADMIN_ADDR=127.0.0.1:0 \
-    LEPTOS_SITE_ROOT="$(pwd)/target/site" LEPTOS_OUTPUT_NAME=shop \
-    SHOP_RATE_LIMIT_IP_PER_MIN=100000000 SHOP_RATE_LIMIT_USER_PER_MIN=100000000 \
-    RUST_LOG=warn "$SHOP" >"$work/gateway-only/log" 2>&1 &
-  gpid=$!
-  pids+=("$gpid")
-  for _ in $(seq 300); do [ -s "$work/gateway-only/addresses.json" ] && break; sleep 0.1; done
-  galone="http://$(json 'd["gateway"]' <"$work/gateway-only/addresses.json")"
-  for _ in $(seq 300); do curl -sf "$galone/api/products" >/dev/null && break; sleep 0.1; done
   read -r -a nworkers <<<"$(pgrep -d ' ' -f "nginx: worker process" || true)"
-  gcpu=$(cpu_per_request "$galone/api/products" "$gpid")
-  ncpu=$(cpu_per_request "http://127.0.0.1:$nport/api/products" "${nworkers[@]}")
-  row "CPU us per proxied GET /api/products: gateway alone / nginx" "$gcpu / $ncpu = $(ratio "$ncpu" "$gcpu") (nginx / gateway)"
+  gateway_alone gateway-only
+  gcpu=$(cpu_per_request_median "$galone/api/products" "$gpid")
   kill "$gpid" 2>/dev/null || true; wait "$gpid" 2>/dev/null || true
+  # The same with one runtime worker thread (tokio reads TOKIO_WORKER_THREADS): what the
+  # work-stealing scheduler's wake-ups across the two cores cost.
+  gateway_alone gateway-one-worker TOKIO_WORKER_THREADS=1
+  g1cpu=$(cpu_per_request_median "$galone/api/products" "$gpid")
+  kill "$gpid" 2>/dev/null || true; wait "$gpid" 2>/dev/null || true
+  ncpu=$(cpu_per_request_median "http://127.0.0.1:$nport/api/products" "${nworkers[@]}")
+  row "CPU us per proxied GET /api/products (median of 3): gateway alone / nginx" "$gcpu / $ncpu = $(ratio "$ncpu" "$gcpu") (nginx / gateway)"
+  row "  the gateway alone with one worker thread" "$g1cpu"
 else
   row "nginx rows" "skipped: nginx is not installed (apt-get install nginx)"
 fi
