@@ -18,9 +18,9 @@ pub struct GatewaySettings {
     #[arg(long, env = "SHOP_AUTH_UPSTREAMS", value_delimiter = ',')]
     pub auth_upstreams: Vec<String>,
 
-    /// Base URLs of the orders services, comma-separated, each `http://host:port`. Empty: the `shop` launcher runs
-    /// orders itself on `SHOP_ORDERS_ADDR`; the `gateway` binary alone uses
-    /// `http://127.0.0.1:8002`.
+    /// Base URLs of the orders services, comma-separated, each `http://host:port`. Empty: the
+    /// `shop` launcher runs orders itself on `SHOP_ORDERS_ADDR`; the `gateway` binary alone
+    /// uses `http://127.0.0.1:8002`.
     #[arg(long, env = "SHOP_ORDERS_UPSTREAMS", value_delimiter = ',')]
     pub orders_upstreams: Vec<String>,
 
