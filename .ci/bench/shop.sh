@@ -104,18 +104,20 @@ ratio() { python3 -c "print(round($1 / $2, 2) if $2 else 'n/a')"; }
 rss_mib() { awk -v k="$2:" '$1 == k {print int($2 / 1024)}' "/proc/$1/status"; }
 # cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-# cpu_per_request URL PID...: one closed-loop run; prints the CPU microseconds the processes
-# spent per request answered (their own cost, whatever else shares the cores)
+# cpu_per_request "PID..." OHA_ARGS...: one closed-loop run (`load OHA_ARGS...`); prints the
+# CPU microseconds the processes spent per request answered (their own cost, whatever else
+# shares the cores)
 cpu_per_request() {
-  local url=$1; shift
+  local -a procs
+  read -r -a procs <<<"$1"; shift
   local before after out
-  before=$(cpu_ticks "$@")
-  out=$(load "$url")
-  after=$(cpu_ticks "$@")
+  before=$(cpu_ticks "${procs[@]}")
+  out=$(load "$@")
+  after=$(cpu_ticks "${procs[@]}")
   echo "$out" | json "round(($after - $before) * 1e6 / $(getconf CLK_TCK) / max(1, sum(d['statusCodeDistribution'].values())), 1)"
 }
-# cpu_per_request_median URL PID...: the median of three cpu_per_request runs (one run moves by
-# a fifth with whatever else the two cores are doing)
+# cpu_per_request_median "PID..." OHA_ARGS...: the median of three cpu_per_request runs (one
+# run moves by a fifth with whatever else the two cores are doing)
 cpu_per_request_median() {
   local runs=() _
   for _ in 1 2 3; do runs+=("$(cpu_per_request "$@")"); done
@@ -197,16 +199,18 @@ EOF
   auth="http://$(json 'd["auth"]' <"$work/reads/addresses.json")"
   read -r -a nworkers <<<"$(pgrep -d ' ' -f "nginx: worker process" || true)"
   gateway_alone gateway-only
-  gcpu=$(cpu_per_request_median "$galone/api/products" "$gpid")
+  gcpu=$(cpu_per_request_median "$gpid" "$galone/api/products")
+  gacpu=$(cpu_per_request_median "$gpid" -H "authorization: Bearer $ty" "$galone/api/orders")
   kill "$gpid" 2>/dev/null || true; wait "$gpid" 2>/dev/null || true
   # The same with one runtime worker thread (tokio reads TOKIO_WORKER_THREADS): what the
   # work-stealing scheduler's wake-ups across the two cores cost.
   gateway_alone gateway-one-worker TOKIO_WORKER_THREADS=1
-  g1cpu=$(cpu_per_request_median "$galone/api/products" "$gpid")
+  g1cpu=$(cpu_per_request_median "$gpid" "$galone/api/products")
   kill "$gpid" 2>/dev/null || true; wait "$gpid" 2>/dev/null || true
-  ncpu=$(cpu_per_request_median "http://127.0.0.1:$nport/api/products" "${nworkers[@]}")
+  ncpu=$(cpu_per_request_median "${nworkers[*]}" "http://127.0.0.1:$nport/api/products")
   row "CPU us per proxied GET /api/products (median of 3): gateway alone / nginx" "$gcpu / $ncpu = $(ratio "$ncpu" "$gcpu") (nginx / gateway)"
   row "  the gateway alone with one worker thread" "$g1cpu"
+  row "  the gateway alone, GET /api/orders with a token" "$gacpu"
 else
   row "nginx rows" "skipped: nginx is not installed (apt-get install nginx)"
 fi
