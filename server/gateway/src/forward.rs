@@ -55,7 +55,7 @@ pub(crate) async fn api(State(state): State<GatewayState>, req: Request) -> Resp
         Err(response) => return response,
     };
     if answer.status().is_success()
-        && crate::revocations::ends_sessions(&outgoing.method, &outgoing.path)
+        && crate::revocations::ends_sessions(&outgoing.method, outgoing.path())
     {
         state.revocations.poll().await;
     }
@@ -81,9 +81,7 @@ pub(crate) async fn exchange(
 pub(crate) struct Outgoing {
     pub(crate) service: Service,
     pub(crate) method: Method,
-    /// The request path, exactly as received (and checked).
-    pub(crate) path: String,
-    /// The request target as received, sent as it is.
+    /// The request target (path and query) as received and checked, sent as it is.
     path_and_query: PathAndQuery,
     headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -96,7 +94,6 @@ impl Outgoing {
     /// # Errors
     /// 413 `payload_too_large`.
     pub(crate) async fn new(parts: &Parts, body: Body) -> Result<Self, Response> {
-        let path = parts.uri.path().to_owned();
         let path_and_query = parts
             .uri
             .path_and_query()
@@ -107,13 +104,17 @@ impl Outgoing {
             .map_err(|_| GatewayError::PayloadTooLarge(MAX_BODY_BYTES).into_response())?;
         let client = parts.extensions.get::<ClientIp>().and_then(|c| c.0);
         Ok(Self {
-            service: Service::for_path(&path),
+            service: Service::for_path(path_and_query.path()),
             method: parts.method.clone(),
             headers: upstream_headers(&parts.headers, client),
-            path,
             path_and_query,
             body,
         })
+    }
+
+    /// The request path, exactly as received (and checked).
+    pub(crate) fn path(&self) -> &str {
+        self.path_and_query.path()
     }
 
     /// Replaces the body with the JSON `body`.
