@@ -36,44 +36,67 @@ fn is_identity_header(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
-/// `headers` without hop-by-hop headers (and those the `Connection` header names), removed in
-/// place.
-pub(crate) fn end_to_end_headers(mut headers: HeaderMap) -> HeaderMap {
-    let named_by_connection: Vec<HeaderName> = headers
+/// Whether `name` is a hop-by-hop header (RFC 9110 §7.6.1) or one the gateway sets itself.
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    HOP_BY_HOP.contains(&name.as_str())
+}
+
+/// The header names that `headers`' `Connection` header lists: hop-by-hop for this message
+/// (RFC 9110 §7.6.1). Empty, and not allocated, without a `Connection` header.
+fn named_by_connection(headers: &HeaderMap) -> Vec<HeaderName> {
+    headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|s| HeaderName::from_bytes(s.trim().as_bytes()).ok())
+        .collect()
+}
+
+/// Whether a header named `name` is end-to-end in a message whose `Connection` header names
+/// `named`.
+fn is_end_to_end(name: &HeaderName, named: &[HeaderName]) -> bool {
+    !is_hop_by_hop(name) && !named.contains(name)
+}
+
+/// Whether a request header stays at the gateway: cookies, the refresh cookie's transport
+/// header, the internal token header, identity claims, and `X-Forwarded-For` (the gateway
+/// sends its own).
+fn is_withheld(name: &HeaderName) -> bool {
+    let n = name.as_str();
+    n == "cookie"
+        || n == refresh_cookie::TRANSPORT_HEADER
+        || n == shop_common::internal::HEADER
+        || n == "x-forwarded-for"
+        || is_identity_header(n)
+}
+
+/// `headers` without hop-by-hop headers (and those the `Connection` header names), removed in
+/// place; a map without any is returned as it is, untouched.
+pub(crate) fn end_to_end_headers(mut headers: HeaderMap) -> HeaderMap {
+    let named = named_by_connection(&headers);
+    let hop_by_hop: Vec<HeaderName> = headers
+        .keys()
+        .filter(|n| !is_end_to_end(n, &named))
+        .cloned()
         .collect();
-    for name in named_by_connection {
+    for name in &hop_by_hop {
         headers.remove(name);
-    }
-    for name in HOP_BY_HOP {
-        headers.remove(*name);
     }
     headers
 }
 
 /// Headers sent upstream: end-to-end headers less cookies and identity claims, plus
-/// `X-Forwarded-For`.
+/// `X-Forwarded-For` with the client's address. One pass over `from`: each header that is sent
+/// is copied once (every value of it, in order), the others never are.
 pub(crate) fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> HeaderMap {
-    let mut headers = end_to_end_headers(from.clone());
-    let drop: Vec<HeaderName> = headers
-        .keys()
-        .filter(|n| {
-            let n = n.as_str();
-            n == "cookie"
-                || n == refresh_cookie::TRANSPORT_HEADER
-                || n == shop_common::internal::HEADER
-                || is_identity_header(n)
-        })
-        .cloned()
-        .collect();
-    for name in drop {
-        headers.remove(name);
+    let named = named_by_connection(from);
+    let mut headers = HeaderMap::with_capacity(from.keys_len() + 1);
+    for (name, value) in from {
+        if is_end_to_end(name, &named) && !is_withheld(name) {
+            headers.append(name.clone(), value.clone());
+        }
     }
-    headers.remove("x-forwarded-for");
     if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()) {
         headers.insert("x-forwarded-for", ip);
     }
@@ -158,5 +181,30 @@ mod tests {
         ] {
             assert!(!names.contains(&gone), "{gone} was forwarded");
         }
+    }
+
+    #[test]
+    fn every_value_of_a_forwarded_header_goes_in_order_and_no_forged_forwarded_for() {
+        let mut h = HeaderMap::new();
+        h.append("accept-language", HeaderValue::from_static("fr"));
+        h.append("accept-language", HeaderValue::from_static("en;q=0.5"));
+        h.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6"));
+        h.append("content-length", HeaderValue::from_static("2"));
+        let out = upstream_headers(&h, None);
+        let languages: Vec<&str> = out
+            .get_all("accept-language")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(languages, ["fr", "en;q=0.5"]);
+        assert!(!out.contains_key("x-forwarded-for"), "a client's own claim");
+        assert!(
+            !out.contains_key("content-length"),
+            "hyper sets the length it sends"
+        );
+
+        let answer = end_to_end_headers(h);
+        assert!(!answer.contains_key("content-length"));
+        assert_eq!(answer.get_all("accept-language").iter().count(), 2);
     }
 }

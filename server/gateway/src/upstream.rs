@@ -321,7 +321,7 @@ pub(crate) async fn check_forever(
                     Ok(r) if r.status().is_success() => Check::Ready,
                     Ok(r) => Check::Failed(format!("readiness answered {}", r.status())),
                     Err(e) if e.is_timeout() => Check::TimedOut,
-                    Err(e) => Check::Failed(describe(e.is_timeout(), e.is_connect())),
+                    Err(e) => Check::Failed(describe(false, e.is_connect())),
                 };
                 (i, result)
             }
