@@ -8,7 +8,8 @@
 # Defaults: target/release/shop and target/site (build them with
 # `cargo leptos build --release --precompress`). The shop runs on free loopback ports with a
 # fresh data directory and is stopped at the end. Lighthouse (npm package `lighthouse`) is
-# installed into ~/.cache/shop-lighthouse on the first run; with LIGHTHOUSE=0 it is skipped.
+# installed into ~/.cache/shop-lighthouse on the first run; with LIGHTHOUSE=0 it is skipped, and
+# LH_REPORTS=DIR keeps its JSON reports (lh-mobile.json, lh-desktop.json) there.
 # Budget (issue 12): JS + wasm at most 200 KB brotli; Lighthouse mobile performance at least 90,
 # LCP under 2.5 s. Figures are printed, not judged.
 set -euo pipefail
@@ -54,14 +55,15 @@ if [ ! -x "$lh" ]; then
   mkdir -p "$HOME/.cache/shop-lighthouse"
   npm install --prefix "$HOME/.cache/shop-lighthouse" --no-audit --no-fund lighthouse@12 >/dev/null
 fi
+reports=${LH_REPORTS:-$work}
 export CHROME_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 for form in mobile desktop; do
   preset=()
   [ "$form" = desktop ] && preset=(--preset=desktop)
   "$lh" "$base/" "${preset[@]}" --only-categories=performance,accessibility,best-practices \
     --chrome-flags="--headless=new --no-sandbox --disable-gpu" --output=json \
-    --output-path="$work/lh-$form.json" --quiet >/dev/null 2>&1 || { echo "lighthouse $form failed"; continue; }
-  python3 - "$work/lh-$form.json" "$form" <<'EOF'
+    --output-path="$reports/lh-$form.json" --quiet >/dev/null 2>&1 || { echo "lighthouse $form failed"; continue; }
+  python3 - "$reports/lh-$form.json" "$form" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 c, a = r["categories"], r["audits"]
