@@ -99,6 +99,41 @@ fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
     options
 }
 
+thread_local! {
+    /// `format` functions of `Intl` formatters, one per language and style, made on first use.
+    ///
+    /// Making an `Intl.NumberFormat` or `Intl.DateTimeFormat` resolves the locale and its
+    /// options, which costs more than formatting with one (ECMA-402; MDN advises one formatter
+    /// for many values), and a list of orders formats a date and a price per row. A key is the
+    /// language tag and the style: the currency code for money, [`DATE_TIME`] or [`DAY`] for
+    /// dates. The very first formatter of a page load still costs ~30 ms in Chromium (the
+    /// locale's data is loaded then); that one is not avoidable with `Intl`.
+    static FORMATS: std::cell::RefCell<Vec<(&'static str, String, js_sys::Function)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The `format` function for `lang` and `style`, made with `make` if none is kept yet.
+fn format_with(
+    lang: &'static str,
+    style: &str,
+    make: impl FnOnce() -> js_sys::Function,
+) -> js_sys::Function {
+    FORMATS.with(|formats| {
+        let found = formats
+            .borrow()
+            .iter()
+            .find(|(l, s, _)| *l == lang && s == style)
+            .map(|(_, _, f)| f.clone());
+        found.unwrap_or_else(|| {
+            let format = make();
+            formats
+                .borrow_mut()
+                .push((lang, style.to_owned(), format.clone()));
+            format
+        })
+    })
+}
+
 /// `cents` of `currency` (an ISO 4217 code) for people of the current language (reactive):
 /// `12,90 €` in French, `€12.90` in English. A currency that is not three capital letters,
 /// which `Intl` would refuse, is written `12.90 XYZ`.
@@ -107,20 +142,27 @@ pub(crate) fn money(cents: i64, currency: &str) -> String {
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return api_types::validate::format_cents(cents, currency);
     }
-    let format = js_sys::Intl::NumberFormat::new(
-        &js_sys::Array::of1(&lang.into()),
-        &options(&[("style", "currency"), ("currency", currency)]),
-    );
+    let format = format_with(lang, currency, || {
+        js_sys::Intl::NumberFormat::new(
+            &js_sys::Array::of1(&lang.into()),
+            &options(&[("style", "currency"), ("currency", currency)]),
+        )
+        .format()
+    });
     // Cents are whole numbers far below 2^53, so the division is exact to the cent.
     #[allow(clippy::cast_precision_loss)]
     let amount = JsValue::from_f64(cents as f64 / 100.0);
     format
-        .format()
         .call1(&JsValue::NULL, &amount)
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| api_types::validate::format_cents(cents, currency))
 }
+
+/// The style of [`date_time`]: day, month, year, hours, minutes and the time zone's name.
+const DATE_TIME: &str = "date-time";
+/// The style of [`day`]: the day with the month's full name.
+const DAY: &str = "day";
 
 /// An RFC 3339 instant as a date and time in the browser's time zone, which is named
 /// (reactive): `Dec 2, 2026, 09:15 AM GMT+5:30`, `2 déc. 2026, 09:15 UTC+5:30`. Text that is
@@ -128,6 +170,7 @@ pub(crate) fn money(cents: i64, currency: &str) -> String {
 pub(crate) fn date_time(rfc3339: &str) -> String {
     local(
         rfc3339,
+        DATE_TIME,
         &[
             ("year", "numeric"),
             ("month", "short"),
@@ -144,17 +187,25 @@ pub(crate) fn date_time(rfc3339: &str) -> String {
 pub(crate) fn day(rfc3339: &str) -> String {
     local(
         rfc3339,
+        DAY,
         &[("year", "numeric"), ("month", "long"), ("day", "numeric")],
     )
 }
 
-fn local(rfc3339: &str, fields: &[(&str, &str)]) -> String {
+/// `rfc3339` formatted with the `Intl.DateTimeFormat` of `style` (its `fields`).
+fn local(rfc3339: &str, style: &str, fields: &[(&str, &str)]) -> String {
     let lang = language();
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
     }
-    date.to_locale_string(lang, &options(fields).into())
-        .as_string()
+    let format = format_with(lang, style, || {
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&lang.into()), &options(fields))
+            .format()
+    });
+    format
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|s| s.as_string())
         .unwrap_or_else(|| rfc3339.to_owned())
 }
