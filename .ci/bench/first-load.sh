@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # First-load figures of the app: the size of its script, wasm and stylesheet as the gateway sends
 # them (raw, gzip, brotli), the bytes a first visit of the catalog downloads, and Lighthouse's
-# mobile and desktop scores in Debian's Chromium.
+# mobile and desktop scores in Debian's Chromium; with end2end's npm packages installed, also the
+# main thread's long tasks of a first load in unthrottled Chromium (.ci/bench/startup.js).
 #
 #   .ci/bench/first-load.sh [shop binary] [site root]
 #
@@ -47,6 +48,12 @@ for a in $assets; do
 done
 shell_status=$(curl -s -o /dev/null -w '%{http_code}' "$base/no-such-page")
 echo "JS + wasm, brotli: $(kb "$code_br") KB (budget 200 KB); an unknown page answers $shell_status"
+
+if [ -d end2end/node_modules/playwright-core ]; then
+  CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium} node .ci/bench/startup.js "$base/"
+else
+  echo "(main-thread figures skipped: run npm ci in end2end/ for Playwright)"
+fi
 
 if [ "${LIGHTHOUSE:-1}" = 0 ]; then exit 0; fi
 lh="$HOME/.cache/shop-lighthouse/node_modules/.bin/lighthouse"
