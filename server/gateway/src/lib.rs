@@ -28,7 +28,9 @@ mod site;
 mod site_files;
 mod upstream;
 
-pub use settings::{configured_urls, site_options, upstream_urls, GatewaySettings};
+pub use settings::{
+    check_upstream_urls, configured_urls, site_options, upstream_urls, GatewaySettings,
+};
 
 use anyhow::Context;
 use api_types::auth::paths;

@@ -90,6 +90,25 @@ pub fn configured_urls(urls: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Checks every configured upstream (`SHOP_AUTH_UPSTREAMS`, `SHOP_ORDERS_UPSTREAMS`) as
+/// [`crate::start`] will, so the launcher can refuse a bad one before it starts any service.
+///
+/// # Errors
+/// The first configured URL that is not an `http://host[:port]` base URL, with the service and
+/// the reason (the same line [`crate::start`] would stop with).
+pub fn check_upstream_urls(settings: &GatewaySettings) -> anyhow::Result<()> {
+    use crate::routes::Service;
+    for (service, urls) in [
+        (Service::Auth, &settings.auth_upstreams),
+        (Service::Orders, &settings.orders_upstreams),
+    ] {
+        for url in configured_urls(urls) {
+            crate::upstream::checked_base_url(service, &url)?;
+        }
+    }
+    Ok(())
+}
+
 /// The [`configured_urls`], or `default` when none is.
 pub fn upstream_urls(urls: &[String], default: &str) -> Vec<String> {
     let urls = configured_urls(urls);

@@ -131,9 +131,7 @@ impl Pool {
         let members = urls
             .iter()
             .map(|u| {
-                let url: Arc<str> = u.trim_end_matches('/').into();
-                let (scheme, authority) = base_url(&url)
-                    .map_err(|why| anyhow::anyhow!("{} upstream `{url}`: {why}", service.name()))?;
+                let (url, scheme, authority) = checked_base_url(service, u)?;
                 let state = Recorder {
                     state: Arc::new(Mutex::new(BreakerState::Closed)),
                     service: service.name(),
@@ -367,6 +365,21 @@ pub(crate) fn base_url(url: &str) -> Result<(Scheme, Authority), &'static str> {
         return Err("a base URL has no path or query");
     }
     Ok((scheme, authority))
+}
+
+/// `url` without a trailing `/`, with its scheme and authority, when it is a [`base_url`].
+///
+/// # Errors
+/// Why it is not one, naming the service and the URL, e.g.
+/// ``orders upstream `http://orders:8002/v1`: a base URL has no path or query``.
+pub(crate) fn checked_base_url(
+    service: Service,
+    url: &str,
+) -> anyhow::Result<(Arc<str>, Scheme, Authority)> {
+    let url: Arc<str> = url.trim_end_matches('/').into();
+    let (scheme, authority) = base_url(&url)
+        .map_err(|why| anyhow::anyhow!("{} upstream `{url}`: {why}", service.name()))?;
+    Ok((url, scheme, authority))
 }
 
 /// A short description of a failed call, for logs and `/health/ready`.

@@ -77,14 +77,17 @@ impl Running {
 /// if one is configured.
 ///
 /// # Errors
-/// A missing or weak secret outside dev mode, a database that cannot be opened, an address in
-/// use, or an address file that cannot be written.
+/// A configured upstream that is not an `http://host[:port]` base URL (before anything
+/// starts), a missing or weak secret outside dev mode, a database that cannot be opened, an
+/// address in use, or an address file that cannot be written.
 pub async fn start(
     config: Config,
     site: LeptosOptions,
     listener: TcpListener,
     servers: &mut Servers,
 ) -> anyhow::Result<Running> {
+    // A bad upstream URL stops the start before any service opens its database.
+    gateway::check_upstream_urls(&config.gateway)?;
     let mut gateway_settings = config.gateway.clone();
     let mut started = Vec::new();
     if gateway::configured_urls(&config.gateway.auth_upstreams).is_empty() {

@@ -250,6 +250,26 @@ fn a_bad_database_url_stops_the_start_with_one_line_and_exit_code_1() {
     }
 }
 
+#[test]
+fn a_bad_upstream_url_stops_the_start_before_any_service_opens_its_database() {
+    for (setting, url, started_db) in [
+        ("SHOP_ORDERS_UPSTREAMS", "http://orders:8002/v1", "auth.db"),
+        ("SHOP_AUTH_UPSTREAMS", "https://auth:8001", "orders.db"),
+    ] {
+        let dir = TempDir::new().unwrap();
+        let (status, stderr) = run_until_exit(&dir, &[(setting, url)]);
+        assert_eq!(status.code(), Some(1), "{setting}={url}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{setting}={url}: {stderr}");
+        assert!(lines[0].contains(&format!("upstream `{url}`")), "{stderr}");
+        // The other service would be started here; it was not.
+        assert!(
+            !dir.path().join(started_db).exists(),
+            "{setting}={url}: {started_db} was created"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_sqlite_url_puts_each_database_where_it_says() {
     let dir = Arc::new(TempDir::new().unwrap());
