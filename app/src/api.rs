@@ -16,6 +16,20 @@ mod shopping;
 
 const TRANSPORT_HEADER: &str = "X-Refresh-Token-Transport";
 
+/// Whether the page's cookies hold the session hint
+/// ([`api_types::auth::SESSION_HINT_COOKIE`]`=1`), which the gateway sets and clears with the
+/// `HttpOnly` refresh token cookie: without it there is no session to resume, and a refresh
+/// request could only be refused. A hint is no proof of a session: the refresh decides.
+pub fn has_session_hint() -> bool {
+    use wasm_bindgen::JsCast as _;
+    let hint = format!("{}=1", api_types::auth::SESSION_HINT_COOKIE);
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.cookie().ok())
+        .is_some_and(|cookies| cookies.split(';').any(|c| c.trim() == hint))
+}
+
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

@@ -48,8 +48,13 @@ impl Session {
         self.ready.get()
     }
 
-    /// After a page load: refreshes through the cookie, if there is one, and loads the user.
+    /// After a page load: refreshes through the cookie, if there is one (the session hint
+    /// says so, [`crate::api::has_session_hint`]), and loads the user.
     pub async fn resume(self) {
+        if !crate::api::has_session_hint() {
+            self.ready.set(true);
+            return;
+        }
         if let Ok(api) = self.refresh().await {
             if let Ok(user) = api.me().await {
                 self.user.set(Some(user));

@@ -79,3 +79,35 @@ test('tabs take turns to refresh: a second tab refreshing at the same moment wai
   await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await expect(second.getByRole('list', { name: 'Sessions' }).getByText('This device')).toBeVisible();
 });
+
+test('a signed-out page load asks nothing of the session; with the session hint a reload resumes, and after signing out it asks nothing again', async ({ page }) => {
+  const base = shop('SHOP_URL');
+  const refreshes: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/auth/refresh')) refreshes.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  // A protected page waits for the resume attempt, then sends a signed-out visitor to sign in.
+  await page.goto(`${base}/cart`);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(refreshes).toEqual([]);
+  expect(errors).toEqual([]);
+  expect((await page.context().cookies()).map((c) => c.name)).not.toContain('shop_session_hint');
+
+  const username = uniqueName('hint');
+  await register(page, base, username);
+  const hint = (await page.context().cookies()).find((c) => c.name === 'shop_session_hint');
+  expect(hint?.value).toBe('1');
+  expect(hint?.httpOnly).toBe(false);
+  await page.goto(`${base}/cart`);
+  await expect(page.getByRole('heading', { name: 'Your cart' })).toBeVisible();
+  expect(refreshes).toHaveLength(1);
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect((await page.context().cookies()).map((c) => c.name)).not.toContain('shop_session_hint');
+  await page.goto(`${base}/cart`);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(refreshes).toHaveLength(1);
+  expect(errors).toEqual([]);
+});

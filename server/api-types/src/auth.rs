@@ -25,6 +25,12 @@ pub mod paths {
     pub const SESSIONS: &str = "/api/auth/sessions";
 }
 
+/// The session hint cookie: `1` for as long as the browser holds the refresh token cookie, set
+/// and cleared with it by the gateway. It holds no secret and is readable by scripts (not
+/// `HttpOnly`), so the app can tell whether a page load may resume a session; without it the
+/// app makes no refresh request, which could only fail with 401. Nothing on the server trusts it.
+pub const SESSION_HINT_COOKIE: &str = "shop_session_hint";
+
 /// `POST /api/auth/register` body. Validated with [`crate::validate`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -137,7 +137,7 @@ fn document_refresh_cookie(doc: &mut utoipa::openapi::OpenApi) {
             if let (true, RefOr::T(r)) = (status.starts_with('2'), response) {
                 r.headers.insert(
                     "Set-Cookie".to_owned(),
-                    header("With `X-Refresh-Token-Transport: cookie`: the refresh token cookie `shop_refresh` (HttpOnly, SameSite=Strict), or its removal"),
+                    header("With `X-Refresh-Token-Transport: cookie`: the refresh token cookie `shop_refresh` (HttpOnly, SameSite=Strict) and the session hint `shop_session_hint=1` (path /, readable by scripts, no secret), or their removal"),
                 );
             }
         }

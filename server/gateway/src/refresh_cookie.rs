@@ -6,6 +6,10 @@
 //! scoped to the refresh and logout paths, instead of in the JSON body. On refresh and logout
 //! such a request may omit the body; the gateway fills it from the cookie. API clients that do
 //! not send the header keep receiving and sending the token in the JSON body.
+//!
+//! With the refresh token cookies goes the session hint cookie
+//! ([`api_types::auth::SESSION_HINT_COOKIE`], `1`, path `/`, readable by scripts, the same
+//! lifetime), so the app makes no refresh request on a page load when there is no session.
 
 use crate::error::GatewayError;
 use crate::forward::{exchange, read, rebuild, relay, Outgoing};
@@ -44,25 +48,33 @@ pub fn from_request(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// `Set-Cookie` values storing `token` for `max_age_secs` (or clearing it with `None`).
+/// `Set-Cookie` values storing `token` for `max_age_secs` (or clearing it with `None`): one
+/// `HttpOnly; SameSite=Strict` cookie per path of [`COOKIE_PATHS`], then the session hint
+/// ([`api_types::auth::SESSION_HINT_COOKIE`]: `1`, path `/`, `SameSite=Strict`, readable by
+/// scripts), all with the same `Max-Age` (seconds; 0 clears them) and, with `secure`, `Secure`.
 pub fn set_cookie_headers(
     token: Option<&str>,
     max_age_secs: i64,
     secure: bool,
 ) -> Vec<HeaderValue> {
-    COOKIE_PATHS
-        .iter()
-        .filter_map(|path| {
-            let c = Cookie::build((COOKIE_NAME, token.unwrap_or("").to_owned()))
-                .path(*path)
-                .http_only(true)
+    let max_age = cookie::time::Duration::seconds(if token.is_some() { max_age_secs } else { 0 });
+    let refresh = COOKIE_PATHS.iter().map(|path| {
+        Cookie::build((COOKIE_NAME, token.unwrap_or("").to_owned()))
+            .path(*path)
+            .http_only(true)
+    });
+    let hint = Cookie::build((
+        api_types::auth::SESSION_HINT_COOKIE,
+        if token.is_some() { "1" } else { "" }.to_owned(),
+    ))
+    .path("/");
+    refresh
+        .chain(std::iter::once(hint))
+        .filter_map(|c| {
+            let c = c
                 .secure(secure)
                 .same_site(SameSite::Strict)
-                .max_age(cookie::time::Duration::seconds(if token.is_some() {
-                    max_age_secs
-                } else {
-                    0
-                }))
+                .max_age(max_age)
                 .build();
             HeaderValue::from_str(&c.to_string()).ok()
         })
@@ -96,13 +108,16 @@ pub(crate) async fn login(State(state): State<GatewayState>, req: Request) -> Re
 
 /// `POST /api/auth/refresh`: with cookie transport, only from this site (403
 /// `cross_site_request`), the body filled from the cookie when empty, the new refresh token put
-/// back into the cookie, and the cookie cleared on a 401. Without any refresh token: 401
-/// `invalid_refresh_token`.
+/// back into the cookie, and the cookies cleared on a 401. Without any refresh token: 401
+/// `invalid_refresh_token` (clearing the session hint with cookie transport).
 pub(crate) async fn refresh(State(state): State<GatewayState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let cookie_mode = wants_cookie(&parts.headers);
     let outgoing = match with_token(&parts, body, cookie_mode).await {
         Ok(Some(o)) => o,
+        Ok(None) if cookie_mode => {
+            return with_cookies(GatewayError::NoRefreshToken.into_response(), clear(&state))
+        }
         Ok(None) => return GatewayError::NoRefreshToken.into_response(),
         Err(refused) => return refused,
     };
@@ -211,7 +226,20 @@ mod tests {
     #[test]
     fn the_cookie_is_http_only_strict_and_scoped_to_refresh_and_logout() {
         let headers = set_cookie_headers(Some("tok"), 60, true);
-        assert_eq!(headers.len(), 2);
+        assert_eq!(headers.len(), 3);
+        let hint = headers[2].to_str().unwrap();
+        assert!(hint.starts_with("shop_session_hint=1;"), "{hint}");
+        for part in ["Path=/", "SameSite=Strict", "Secure", "Max-Age=60"] {
+            assert!(hint.contains(part), "{hint} lacks {part}");
+        }
+        assert!(!hint.contains("HttpOnly"), "the app reads it: {hint}");
+        for cleared in set_cookie_headers(None, 60, true) {
+            let cleared = cleared.to_str().unwrap();
+            assert!(
+                cleared.contains("=;") && cleared.contains("Max-Age=0"),
+                "{cleared}"
+            );
+        }
         for (h, path) in headers.iter().zip(COOKIE_PATHS) {
             let s = h.to_str().unwrap();
             assert!(s.starts_with("shop_refresh=tok;"), "{s}");

@@ -121,7 +121,18 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let cookies = set_cookies(&r);
-    assert_eq!(cookies.len(), 2);
+    assert_eq!(cookies.len(), 3);
+    // The session hint, for the app's scripts: no secret in it, and not HttpOnly.
+    assert!(
+        cookies[2].starts_with("shop_session_hint=1;"),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies[2].split("; ").any(|p| p == "Path=/"),
+        "{}",
+        cookies[2]
+    );
+    assert!(!cookies[2].contains("HttpOnly"), "{}", cookies[2]);
     for (c, path) in cookies
         .iter()
         .zip(["/api/auth/refresh", "/api/auth/logout"])
@@ -148,7 +159,12 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
     };
     let r = refresh(first.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let second = cookie_value(&set_cookies(&r));
+    let rotated = set_cookies(&r);
+    assert!(
+        rotated[2].starts_with("shop_session_hint=1;"),
+        "{rotated:?}"
+    );
+    let second = cookie_value(&rotated);
     assert_ne!(first, second);
     assert!(r
         .json::<Value>()
@@ -166,20 +182,30 @@ async fn the_browser_gets_its_refresh_token_only_as_an_http_only_cookie() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    assert!(set_cookies(&r).iter().all(|c| c.contains("Max-Age=0")));
+    let cleared = set_cookies(&r);
+    assert_eq!(cleared.len(), 3, "{cleared:?}");
+    assert!(cleared.iter().all(|c| c.contains("Max-Age=0")));
     assert_problem(
         refresh(second).await.unwrap(),
         StatusCode::UNAUTHORIZED,
         "invalid_refresh_token",
     )
     .await;
-    // Without a cookie there is nothing to refresh.
+    // Without a cookie there is nothing to refresh, and a stale session hint is cleared.
     let r = app
         .request(Method::POST, "/api/auth/refresh")
         .header("X-Refresh-Token-Transport", "cookie")
+        .header("cookie", "shop_session_hint=1")
         .send()
         .await
         .unwrap();
+    let cleared = set_cookies(&r);
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("shop_session_hint=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
     assert_problem(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 }
 
