@@ -5,6 +5,7 @@
 #   reads    GET /api/products: gateway vs orders direct vs nginx proxying the same orders port;
 #            GET /api/orders with a token: gateway vs direct
 #   static   the app shell `/` and the stylesheet: gateway vs nginx serving the same bytes
+#            (req/s, and CPU per request for the stylesheet)
 #   history  GET /api/orders of a customer with 0, 20 (a page) and 10,000 orders; the admin board
 #   checkout payment latency 0 and 300 ms, 32 clients; the catalog at 200 req/s meanwhile
 #   login    16 clients signing in for LOGIN_SECONDS; the catalog at 200 req/s meanwhile; the
@@ -176,6 +177,12 @@ EOF
   css=$(curl -sf "$base/" | grep -o '/pkg/[^"]*\.css' | head -1)
   gwc=$(load "$base$css" | rps); ngc=$(load "http://127.0.0.1:$nport$css" | rps)
   row "stylesheet $css req/s: gateway / nginx" "$gwc / $ngc = $(ratio "$gwc" "$ngc")"
+  # The same file by the CPU each server spends per answer: closed-loop ratios of two servers
+  # sharing two cores with the load generator moved threefold between runs minutes apart.
+  read -r -a nworkers <<<"$(pgrep -d ' ' -f "nginx: worker process" || true)"
+  gccpu=$(cpu_per_request_median "$pid" "$base$css")
+  nccpu=$(cpu_per_request_median "${nworkers[*]}" "http://127.0.0.1:$nport$css")
+  row "CPU us per stylesheet request (median of 3): gateway / nginx" "$gccpu / $nccpu = $(ratio "$nccpu" "$gccpu") (nginx / gateway)"
   # The gateway alone in its own process (a second shop in front of this one's services), so
   # its CPU per proxied request can be read apart from the services', beside nginx workers'.
   # gateway_alone NAME [VAR=VALUE...]: starts it; sets gpid and galone
