@@ -76,25 +76,38 @@ impl UnsafePath {
 /// # Errors
 /// The first [`UnsafePath`] rule `path` breaks.
 pub fn check_path(path: &str) -> Result<(), UnsafePath> {
-    let lower = path.to_ascii_lowercase();
-    if lower.contains('\\')
-        || lower.contains("%2f")
-        || lower.contains("%5c")
-        || lower.contains("%00")
-    {
+    // Byte scans, no lowercase copy: this runs on every request.
+    let bytes = path.as_bytes();
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if bytes.contains(&b'\\') || has(b"%2f") || has(b"%5c") || has(b"%00") {
         return Err(UnsafePath::EncodedSeparator);
     }
-    if lower.contains(';') || lower.contains("//") {
+    if bytes.contains(&b';') || has(b"//") {
         return Err(UnsafePath::Ambiguous);
     }
-    let is_dot = |segment: &str| {
-        let decoded = segment.replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    };
-    if lower.split('/').any(is_dot) {
+    if path.split('/').any(is_dot_segment) {
         return Err(UnsafePath::DotSegment);
     }
     Ok(())
+}
+
+/// Whether `segment` is `.` or `..`, each dot plain or percent-encoded (`%2e`, any case).
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [a, b, c, tail @ ..] if [*a, *b, *c].eq_ignore_ascii_case(b"%2e") => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    (1..=2).contains(&dots)
 }
 
 /// Whether an operation needs a verified access token, as its service's document says.
@@ -274,6 +287,10 @@ mod tests {
             "/api//cart",
             "/api/products//1",
             "/api/products/%00",
+            "/api/products/%2E.",
+            "/api/products/%2e%2E",
+            "/API/PRODUCTS/%2F",
+            "/api/products/%5C",
         ] {
             assert!(check_path(path).is_err(), "{path} passed");
         }
@@ -284,6 +301,9 @@ mod tests {
             "/api/products/...",
             "/api/products/a.b",
             "/api/products/%2e%2e%2e",
+            "/api/products/%2%2ee",
+            "/api/products/.%2",
+            "/api/products/%2e.x",
         ] {
             assert_eq!(check_path(path), Ok(()), "{path}");
         }

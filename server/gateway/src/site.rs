@@ -207,14 +207,15 @@ pub(crate) fn service(
     let files = std::sync::Arc::new(files);
     let html = Bytes::from(shell_html(options.clone(), &names));
     // Under live reload the file names change with every build: the shell is rendered per request.
-    let shell = move |path: &str| {
+    // Shared, not cloned per request: it holds the Leptos options (a dozen strings).
+    let shell = std::sync::Arc::new(move |path: &str| {
         let html = if live_reload {
             Bytes::from(shell_html(options.clone(), &PkgNames::of(&options)))
         } else {
             html.clone()
         };
         shell_response(html, path)
-    };
+    });
     let index = {
         let shell = shell.clone();
         move |req: Request| {
