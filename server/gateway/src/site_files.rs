@@ -8,7 +8,7 @@
 //! - Compressed variants: `NAME.br` and `NAME.gz` beside a file (as
 //!   `cargo leptos build --release --precompress` writes them, brotli at quality 11) are sent
 //!   with `Content-Encoding: br` / `gzip` to clients whose `Accept-Encoding` allows it
-//!   (RFC 9110 §12.5.3; brotli first), with `Vary: Accept-Encoding`. A compressible file of at
+//!   (RFC 9110 §12.5.3: the higher weight, brotli on a tie), with `Vary: Accept-Encoding`. A compressible file of at
 //!   least [`MIN_COMPRESS_BYTES`] without them is compressed once here, at start (brotli quality
 //!   [`BROTLI_QUALITY`], gzip level [`GZIP_LEVEL`]; less above [`LARGE_BYTES`]), and a variant
 //!   is kept only when it is smaller.
@@ -155,15 +155,9 @@ impl SiteFiles {
                     .into_response(),
             );
         }
-        let (body, encoding) = match (
-            accepts(headers, "br"),
-            &asset.brotli,
-            accepts(headers, "gzip"),
-            &asset.gzip,
-        ) {
-            (true, Some(br), _, _) => (br.clone(), Some("br")),
-            (_, _, true, Some(gz)) => (gz.clone(), Some("gzip")),
-            _ => (asset.body.clone(), None),
+        let (body, encoding) = match asset.variant(Weights::of(headers)) {
+            Some((body, coding)) => (body.clone(), Some(coding)),
+            None => (asset.body.clone(), None),
         };
         let mut response = body.into_response();
         let h = response.headers_mut();
@@ -224,22 +218,83 @@ fn text_with_charset(mime: &str) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
 
-/// Whether `Accept-Encoding` allows `coding` (listed, or `*`, without `q=0`).
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
-            });
-            (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-        })
+/// The weights (0 to 1, RFC 9110 §12.4.2) that a request's `Accept-Encoding` gives the two
+/// codings held, by RFC 9110 §12.5.3: a coding's own entry counts (`x-gzip` is `gzip`, §8.4.1.3),
+/// else the `*` entry's, else 0; an entry without `q` weighs 1, a malformed `q` 0, and of two
+/// entries for one coding the first counts. `br;q=0, *` refuses brotli. Weight 0 is "not
+/// acceptable".
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Weights {
+    br: f32,
+    gzip: f32,
+}
+
+impl Weights {
+    /// Reads every `Accept-Encoding` field of `headers` in one pass; none at all gives 0 to
+    /// both (nothing but the identity coding is sent unasked).
+    fn of(headers: &HeaderMap) -> Self {
+        let (mut br, mut gzip, mut star) = (None, None, None);
+        for item in headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+        {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let slot = if name.eq_ignore_ascii_case("br") {
+                &mut br
+            } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+                &mut gzip
+            } else if name == "*" {
+                &mut star
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot =
+                    Some(parts.fold(1.0, |weight, param| weight_param(param).unwrap_or(weight)));
+            }
+        }
+        let or_star = |w: Option<f32>| w.or(star).unwrap_or(0.0);
+        Weights {
+            br: or_star(br),
+            gzip: or_star(gzip),
+        }
+    }
+}
+
+/// The weight a `q=` parameter gives (`Some(0.0)` when malformed, so a garbled entry never
+/// asks for more than it meant); `None` for any other parameter.
+fn weight_param(param: &str) -> Option<f32> {
+    let param = param.trim();
+    let (name, value) = param.split_once('=')?;
+    if !name.trim().eq_ignore_ascii_case("q") {
+        return None;
+    }
+    Some(
+        value
+            .trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|q| (0.0..=1.0).contains(q))
+            .unwrap_or(0.0),
+    )
+}
+
+impl Asset {
+    /// The compressed variant to send for `weights`: the acceptable one of higher weight,
+    /// brotli on a tie (it is the smaller); `None` sends the file as it is.
+    fn variant(&self, weights: Weights) -> Option<(&Bytes, &'static str)> {
+        let br = self.brotli.as_ref().filter(|_| weights.br > 0.0);
+        let gzip = self.gzip.as_ref().filter(|_| weights.gzip > 0.0);
+        match (br, gzip) {
+            (Some(_), Some(gz)) if weights.gzip > weights.br => Some((gz, "gzip")),
+            (Some(br), _) => Some((br, "br")),
+            (None, Some(gz)) => Some((gz, "gzip")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Every file under `dir`, as (request path, bytes), skipping files over [`MAX_FILE_BYTES`].
@@ -328,6 +383,37 @@ mod tests {
             Some("gzip")
         );
         assert_eq!(enc(&[("accept-encoding", "identity")]), None);
+        assert_eq!(enc(&[]), None, "nothing asked, nothing compressed");
+        // RFC 9110 §12.5.3: `*` stands only for codings not listed, so `br;q=0` holds.
+        assert_eq!(
+            enc(&[("accept-encoding", "br;q=0, *")]).as_deref(),
+            Some("gzip")
+        );
+        assert_eq!(
+            enc(&[("accept-encoding", "*;q=0.5")]).as_deref(),
+            Some("br")
+        );
+        assert_eq!(enc(&[("accept-encoding", "*;q=0")]), None);
+        assert_eq!(enc(&[("accept-encoding", "br;q=0, gzip;Q=0")]), None);
+        // The higher weight wins; a tie goes to brotli; names and `q` in any case.
+        assert_eq!(
+            enc(&[("accept-encoding", "br;q=0.5, gzip;q=0.8")]).as_deref(),
+            Some("gzip")
+        );
+        assert_eq!(
+            enc(&[("accept-encoding", "GZIP;q=0.8, BR;Q=0.8")]).as_deref(),
+            Some("br")
+        );
+        assert_eq!(
+            enc(&[("accept-encoding", "x-gzip")]).as_deref(),
+            Some("gzip")
+        );
+        // Two fields are one list (RFC 9110 §5.3); a malformed weight refuses.
+        assert_eq!(
+            enc(&[("accept-encoding", "gzip"), ("accept-encoding", "br;q=0.9")]).as_deref(),
+            Some("gzip")
+        );
+        assert_eq!(enc(&[("accept-encoding", "br;q=high, gzip;q=2")]), None);
     }
 
     #[test]
