@@ -344,7 +344,7 @@ async fn readiness_reports_each_upstream_and_a_dead_one_degrades_only_its_servic
 }
 
 #[tokio::test]
-async fn a_request_id_is_returned_and_kept_when_given() {
+async fn a_request_id_is_returned_and_a_client_one_kept_only_when_acceptable() {
     let app = spawn_stack(|_| {}).await;
     let r = app.get("/api/categories").await;
     assert!(!r.headers()["x-request-id"].is_empty());
@@ -355,6 +355,22 @@ async fn a_request_id_is_returned_and_kept_when_given() {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-request-id"], "trace-me-42");
+    // One that may not be kept (too long, or given twice) is replaced by a new one.
+    let too_long = "a".repeat(shop_common::telemetry::MAX_REQUEST_ID_LEN + 1);
+    for ids in [vec![too_long.as_str()], vec!["one", "two"]] {
+        let mut request = app.request(Method::GET, "/api/categories");
+        for id in &ids {
+            request = request.header("x-request-id", *id);
+        }
+        let r = request.send().await.unwrap();
+        let returned: Vec<_> = r.headers().get_all("x-request-id").iter().collect();
+        assert_eq!(returned.len(), 1, "{ids:?}");
+        let returned = returned[0].to_str().unwrap();
+        assert!(
+            !ids.contains(&returned) && returned.len() == 36,
+            "{ids:?}: {returned}"
+        );
+    }
 }
 
 #[test]
