@@ -280,7 +280,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The service's routes, with request ids and tracing.
-pub fn router(state: AppState) -> axum::Router {
+pub fn router(state: AppState) -> impl shop_common::serve::HttpService {
     let document = serde_json::to_string(&openapi()).expect("a serialisable document");
     let routes = http::router(state).route(
         shop_common::document::PATH,
@@ -293,7 +293,10 @@ pub fn router(state: AppState) -> axum::Router {
 ///
 /// # Errors
 /// As [`state`].
-pub async fn app(shared: &SharedSettings, settings: &AuthSettings) -> anyhow::Result<axum::Router> {
+pub async fn app(
+    shared: &SharedSettings,
+    settings: &AuthSettings,
+) -> anyhow::Result<impl shop_common::serve::HttpService> {
     Ok(router(state(shared, settings).await?))
 }
 

@@ -90,8 +90,14 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 }
 
 /// Middleware recording each request's count and latency under `service`, and the matched
-/// route on the request span ([`crate::telemetry`]).
-pub async fn record(service: &'static str, req: Request, next: Next) -> Response {
+/// route on the request span ([`crate::telemetry`]). A `gate` that refuses the request answers
+/// it in place of the routes below (and is counted like them).
+pub async fn record(
+    service: &'static str,
+    gate: Option<crate::telemetry::Gate>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = method_label(req.method());
     // One copy of the route a request, shared by both series (an `Arc`, not two `String`s).
@@ -100,7 +106,10 @@ pub async fn record(service: &'static str, req: Request, next: Next) -> Response
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".into(), |m| m.as_str().into());
     tracing::Span::current().record("route", &*route);
-    let response = next.run(req).await;
+    let response = match gate.and_then(|refuse| refuse(&req)) {
+        Some(refused) => refused,
+        None => next.run(req).await,
+    };
     let status = status_label(response.status());
     metrics::counter!("http_requests_total", "service" => service, "method" => method, "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!("http_request_duration_seconds", "service" => service, "route" => route)

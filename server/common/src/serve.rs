@@ -2,7 +2,7 @@
 //! readiness turns to 503 first (so load balancers stop sending), then after a delay the
 //! listeners stop accepting and in-flight requests finish, within a bounded drain time.
 
-use axum::Router;
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -11,6 +11,36 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+
+/// What a listener serves: a cheaply cloned service from a request to a response that never
+/// fails (its errors are answers). A [`axum::Router`] is one, and so is what
+/// [`crate::telemetry::instrument_with`] makes of one. hyper clones it for every request, so
+/// its clone should be a few reference counts.
+pub trait HttpService:
+    tower::Service<
+        axum::extract::Request,
+        Response = axum::response::Response,
+        Error = Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> HttpService for T where
+    T: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 static DRAINING: AtomicBool = AtomicBool::new(false);
 
@@ -58,18 +88,21 @@ pub async fn run_until_signal(
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves `service` on `listener` until `shutdown` resolves, then lets in-flight requests
+/// finish. Each request carries the peer's address (`ConnectInfo<SocketAddr>`).
 ///
 /// # Errors
 /// When accepting connections fails.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    service: impl HttpService,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            std::net::SocketAddr,
+        >(service),
     )
     .with_graceful_shutdown(shutdown)
     .await
@@ -129,11 +162,11 @@ impl Servers {
         &self.shutdown
     }
 
-    /// Serves `router` on `listener` (see [`serve`]) until shutdown.
-    pub fn spawn(&mut self, listener: TcpListener, router: Router) {
+    /// Serves `service` on `listener` (see [`serve`]) until shutdown.
+    pub fn spawn(&mut self, listener: TcpListener, service: impl HttpService) {
         let stop = self.shutdown.clone().cancelled_owned();
         self.tasks
-            .spawn(async move { Ok(serve(listener, router, stop).await?) });
+            .spawn(async move { Ok(serve(listener, service, stop).await?) });
     }
 
     /// Waits until every server stopped.

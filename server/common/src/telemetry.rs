@@ -2,6 +2,7 @@
 //! (`x-request-id`, generated when absent, returned to the client) and the matched route.
 //! Headers and bodies are never logged, so tokens, cookies and passwords never are.
 
+use crate::serve::HttpService;
 use axum::http::{HeaderName, Request};
 use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -28,10 +29,15 @@ pub fn init(format: crate::config::LogFormat) {
     };
 }
 
+/// A check of every request, made once the router matched a route and inside the request
+/// metrics, so what it refuses is counted and logged like any answer: `Some(answer)` refuses
+/// the request with that answer, `None` lets it through to the route.
+pub type Gate = fn(&axum::extract::Request) -> Option<axum::response::Response>;
+
 /// Adds `GET /metrics`, request metrics, request ids and a request span (method, matched
 /// route, request id; status and latency on the response) to `router`. `service` names the
 /// process in the span and the metrics.
-pub fn layer(router: Router, service: &'static str) -> Router {
+pub fn layer(router: Router, service: &'static str) -> impl HttpService {
     instrument(
         router.route("/metrics", axum::routing::get(crate::metrics::render)),
         service,
@@ -39,29 +45,28 @@ pub fn layer(router: Router, service: &'static str) -> Router {
 }
 
 /// [`layer`] without the `/metrics` route (the gateway serves it on its admin listener).
-pub fn instrument(router: Router, service: &'static str) -> Router {
-    instrument_with(router, service, tower::layer::util::Identity::new())
+pub fn instrument(router: Router, service: &'static str) -> impl HttpService {
+    instrument_with(router, service, tower::layer::util::Identity::new(), None)
 }
 
-/// [`instrument`], with `outer` around the routes: inside the request id and the request
-/// span, outside routing (the gateway's security headers).
+/// [`instrument`], with `outer` around the routes (inside the request id and the request span,
+/// outside routing: the gateway's security headers) and `gate` checking every request before
+/// its route ([`Gate`]).
 ///
-/// Only what needs the matched route (the metrics, which also record it on the span) is
-/// applied per route with [`Router::layer`]; the rest wraps the router once. Axum boxes each
+/// Only what needs the matched route (the metrics, which also record it on the span, and the
+/// gate inside them) is applied per route with [`Router::layer`], as one middleware; the rest
+/// wraps the router once, as plain tower layers, and no second router. Axum boxes each
 /// [`Router::layer`] around every route and clones the boxed chain below it on every call, so
 /// a stack of `n` such layers made `n (n + 1) / 2` boxed clones a request.
-pub fn instrument_with<L>(router: Router, service: &'static str, outer: L) -> Router
+pub fn instrument_with<L>(
+    router: Router,
+    service: &'static str,
+    outer: L,
+    gate: Option<Gate>,
+) -> impl HttpService
 where
     L: tower::Layer<Router>,
-    L::Service: tower::Service<
-            axum::extract::Request,
-            Response = axum::response::Response,
-            Error = std::convert::Infallible,
-        > + Clone
-        + Send
-        + Sync
-        + 'static,
-    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    L::Service: HttpService,
 {
     crate::metrics::handle();
     let routes = router
@@ -69,9 +74,11 @@ where
         // problem, not an empty answer.
         .method_not_allowed_fallback(crate::problem::method_not_allowed)
         .layer(axum::middleware::from_fn(move |req, next| {
-            crate::metrics::record(service, req, next)
+            crate::metrics::record(service, gate, req, next)
         }));
-    let stack = tower::ServiceBuilder::new()
+    tower::ServiceBuilder::new()
+        // The span's body wrapper, boxed once into axum's body (as a router's fallback did).
+        .map_response(axum::response::IntoResponse::into_response)
         .map_request(drop_bad_request_id)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
@@ -106,8 +113,7 @@ where
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(outer)
-        .service(routes);
-    Router::new().fallback_service(stack)
+        .service(routes)
 }
 
 /// Whether `path` is polled by the shop's own processes or by monitoring (health checks every

@@ -77,7 +77,7 @@ async fn ready_detailed(
 }
 
 /// The admin listener's routes: `/metrics`, the detailed `/health/ready`, `/health/live`.
-pub(crate) fn admin_router(state: GatewayState) -> Router {
+pub(crate) fn admin_router(state: GatewayState) -> impl shop_common::serve::HttpService {
     let routes = Router::new()
         .route("/health/ready", axum::routing::get(ready_detailed))
         .route(

@@ -1,7 +1,7 @@
 //! The gateway's cross-cutting checks as axum middleware (`from_fn_with_state`), in the order a
 //! request meets them:
 //! 1. [`refuse_unsafe_paths`] (every path): 400 `unsafe_path` for a path an upstream could read
-//!    differently, before any routing decision;
+//!    differently, before any handler or upstream sees it (a gate of the metrics middleware);
 //! 2. [`guard`] (`/api`): the per-address limits, before any token is looked at, so requests
 //!    with refused tokens spend their address's budget too; then what the owning service's
 //!    document says of the route (405), the access token where the route needs one (401, ended
@@ -24,13 +24,14 @@ use std::net::{IpAddr, SocketAddr};
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ClientIp(pub(crate) Option<IpAddr>);
 
-/// Middleware: 400 `unsafe_path` for a request path that an upstream or a URL parser could read
-/// differently from the gateway ([`crate::routes::check_path`]).
-pub(crate) async fn refuse_unsafe_paths(req: Request, next: Next) -> Response {
-    match crate::routes::check_path(req.uri().path()) {
-        Ok(()) => next.run(req).await,
-        Err(why) => GatewayError::UnsafePath(why).into_response(),
-    }
+/// The gate of every request ([`shop_common::telemetry::Gate`]): 400 `unsafe_path` for a
+/// request path that an upstream or a URL parser could read differently from the gateway
+/// ([`crate::routes::check_path`]). A gate inside the metrics middleware rather than a
+/// middleware of its own: axum boxes and clones each per-route layer on every request.
+pub(crate) fn refuse_unsafe_paths(req: &Request) -> Option<Response> {
+    crate::routes::check_path(req.uri().path())
+        .err()
+        .map(|why| GatewayError::UnsafePath(why).into_response())
 }
 
 /// Middleware (`/api`), in this order:
@@ -125,7 +126,7 @@ pub(crate) fn instrument_with_security_headers(
     routes: Router,
     live_reload: bool,
     hsts: bool,
-) -> Router {
+) -> impl shop_common::serve::HttpService {
     let headers = std::sync::Arc::new(security_headers(live_reload, hsts));
     // One plain function over the answer: no boxed future and one clone (an `Arc`) a request,
     // where a `SetResponseHeader` a header cost a layer each.
@@ -137,5 +138,5 @@ pub(crate) fn instrument_with_security_headers(
         }
         res
     });
-    shop_common::telemetry::instrument_with(routes, "gateway", headers)
+    shop_common::telemetry::instrument_with(routes, "gateway", headers, Some(refuse_unsafe_paths))
 }

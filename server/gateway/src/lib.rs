@@ -111,7 +111,7 @@ fn router(
     state: GatewayState,
     site: LeptosOptions,
     settings: &GatewaySettings,
-) -> std::io::Result<Router> {
+) -> std::io::Result<impl shop_common::serve::HttpService> {
     let mut api = Router::new()
         .route(paths::LOGIN, any(refresh_cookie::login))
         .route(paths::REFRESH, any(refresh_cookie::refresh))
@@ -146,8 +146,8 @@ fn router(
             get(site::boot_script(&site, &names, settings.live_reload)),
         )
         .fallback_service(site::service(site, names, settings.live_reload)?);
-    // No handler ever sees a path it could misread; every answer has the security headers.
-    let routes = routes.layer(axum::middleware::from_fn(layers::refuse_unsafe_paths));
+    // No handler ever sees a path it could misread (the gate); every answer has the security
+    // headers.
     Ok(layers::instrument_with_security_headers(
         routes,
         settings.live_reload,

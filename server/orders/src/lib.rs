@@ -269,7 +269,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The service's routes, with request ids and tracing.
-pub fn router(state: AppState) -> axum::Router {
+pub fn router(state: AppState) -> impl shop_common::serve::HttpService {
     use axum::routing::{get, patch, post, put};
     let routes = axum::Router::new()
         .route(
@@ -321,7 +321,7 @@ pub fn router(state: AppState) -> axum::Router {
 pub async fn app(
     shared: &SharedSettings,
     settings: &OrdersSettings,
-) -> anyhow::Result<axum::Router> {
+) -> anyhow::Result<impl shop_common::serve::HttpService> {
     Ok(router(state(shared, settings).await?))
 }
 

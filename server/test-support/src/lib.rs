@@ -201,7 +201,11 @@ pub async fn spawn_orders_in(dir: Arc<TempDir>, settings: OrdersSettings) -> Tes
     serve(app, dir, shutdown).await
 }
 
-async fn serve(app: axum::Router, dir: Arc<TempDir>, shutdown: CancellationToken) -> TestApp {
+async fn serve(
+    app: impl shop_common::serve::HttpService,
+    dir: Arc<TempDir>,
+    shutdown: CancellationToken,
+) -> TestApp {
     let l = listener().await;
     let base = format!("http://{}", l.local_addr().unwrap());
     tokio::spawn(shop_common::serve::serve(

@@ -321,12 +321,19 @@ async fn without_reachable_keys_the_orders_service_answers_503_not_401() {
     assert_eq!(orders.get("/api/products").await.status(), StatusCode::OK);
 }
 
+/// A started auth service, of a type a field can name.
+type AuthApp = tower::util::BoxCloneSyncService<
+    axum::extract::Request,
+    axum::response::Response,
+    std::convert::Infallible,
+>;
+
 /// An auth service that can be started again with other keys on the same address. The
 /// listener stays bound the whole time and each request goes to the current instance, so no
 /// other process can take the port between a stop and the next start.
 struct Auth {
     addr: std::net::SocketAddr,
-    current: Arc<std::sync::RwLock<axum::Router>>,
+    current: Arc<std::sync::RwLock<AuthApp>>,
     _stop: tokio_util::sync::DropGuard,
 }
 
@@ -336,7 +343,7 @@ impl Auth {
         let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
             .await
             .unwrap();
-        let current = Arc::new(std::sync::RwLock::new(app));
+        let current = Arc::new(std::sync::RwLock::new(AuthApp::new(app)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let stop = CancellationToken::new();
@@ -365,7 +372,7 @@ impl Auth {
         let app = shop_auth::app(&SharedSettings::dev(dir), &settings)
             .await
             .unwrap();
-        *self.current.write().unwrap() = app;
+        *self.current.write().unwrap() = AuthApp::new(app);
     }
 }
 
