@@ -201,6 +201,49 @@ mod tests {
         assert_eq!(log.lines().count(), 1, "{log}");
     }
 
+    #[tokio::test]
+    async fn a_gate_answers_in_place_of_the_route_and_its_refusals_are_counted() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tower::ServiceExt as _;
+        static HANDLED: AtomicUsize = AtomicUsize::new(0);
+        fn refuse_bad(req: &axum::extract::Request) -> Option<axum::response::Response> {
+            (req.uri().path() == "/items/bad")
+                .then(|| axum::http::StatusCode::IM_A_TEAPOT.into_response())
+        }
+        use axum::response::IntoResponse as _;
+        let app = instrument_with(
+            Router::new().route(
+                "/items/{id}",
+                axum::routing::get(|| async {
+                    HANDLED.fetch_add(1, Ordering::SeqCst);
+                    "item"
+                }),
+            ),
+            "gate-test",
+            tower::layer::util::Identity::new(),
+            Some(refuse_bad),
+        );
+        let get = |path: &str| {
+            axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap()
+        };
+        let refused = app.clone().oneshot(get("/items/bad")).await.unwrap();
+        assert_eq!(refused.status(), 418);
+        assert!(refused.headers().contains_key(&REQUEST_ID));
+        assert_eq!(HANDLED.load(Ordering::SeqCst), 0);
+        let passed = app.oneshot(get("/items/good")).await.unwrap();
+        assert_eq!(passed.status(), 200);
+        assert_eq!(HANDLED.load(Ordering::SeqCst), 1);
+        let metrics = crate::metrics::handle().render();
+        for status in ["418", "200"] {
+            let series = format!(
+                r#"http_requests_total{{service="gate-test",method="GET",route="/items/{{id}}",status="{status}"}} 1"#
+            );
+            assert!(metrics.contains(&series), "{series} in {metrics}");
+        }
+    }
+
     #[test]
     fn only_short_visible_ascii_request_ids_are_kept() {
         assert!(is_acceptable_request_id(b"abc-123"));
