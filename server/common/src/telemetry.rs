@@ -163,9 +163,15 @@ mod tests {
         }
     }
 
+    /// Taken by the tests that send requests through the instrumentation: tracing caches each
+    /// callsite's interest process-wide, so a test thread without a subscriber can hide the
+    /// spans of another test's scoped one while both run.
+    static TRACING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     #[tokio::test]
     async fn polling_is_logged_at_debug_and_client_requests_at_info() {
         use tower::ServiceExt as _;
+        let _serial = TRACING.lock().await;
         let captured = Captured::default();
         let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -206,6 +212,13 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use tower::ServiceExt as _;
         static HANDLED: AtomicUsize = AtomicUsize::new(0);
+        let _serial = TRACING.lock().await;
+        // A subscriber of its own, so no callsite is cached as disabled for the other tests.
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(Level::INFO)
+            .with_writer(std::io::sink)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
         fn refuse_bad(req: &axum::extract::Request) -> Option<axum::response::Response> {
             (req.uri().path() == "/items/bad")
                 .then(|| axum::http::StatusCode::IM_A_TEAPOT.into_response())
