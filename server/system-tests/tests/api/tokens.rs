@@ -347,13 +347,14 @@ impl Auth {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let stop = CancellationToken::new();
-        let to_current = axum::Router::new().fallback_service(tower::service_fn({
+        // Listeners serve any service: no router is needed around this one.
+        let to_current = tower::service_fn({
             let current = current.clone();
             move |req: axum::extract::Request| {
                 let app = current.read().unwrap().clone();
                 async move { tower::ServiceExt::oneshot(app, req).await }
             }
-        }));
+        });
         tokio::spawn(shop_common::serve::serve(
             listener,
             to_current,
