@@ -6,6 +6,10 @@ use crate::refresh_cookie;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use std::net::IpAddr;
 
+/// The client's address, sent upstream (the de facto standard header; RFC 7239 `Forwarded` is
+/// its successor, which the services do not read).
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// Hop-by-hop headers (RFC 9110 §7.6.1) and others the gateway sets itself.
 const HOP_BY_HOP: &[&str] = &[
     "connection",
@@ -67,7 +71,7 @@ fn is_withheld(name: &HeaderName) -> bool {
     n == "cookie"
         || n == refresh_cookie::TRANSPORT_HEADER
         || n == shop_common::internal::HEADER
-        || n == "x-forwarded-for"
+        || n == X_FORWARDED_FOR.as_str()
         || is_identity_header(n)
 }
 
@@ -98,7 +102,7 @@ pub(crate) fn upstream_headers(from: &HeaderMap, client: Option<IpAddr>) -> Head
         }
     }
     if let Some(ip) = client.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()) {
-        headers.insert("x-forwarded-for", ip);
+        headers.insert(X_FORWARDED_FOR, ip);
     }
     headers
 }

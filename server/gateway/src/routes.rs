@@ -144,70 +144,55 @@ pub enum Lookup {
 }
 
 /// The routes of one service, read from its OpenAPI document: for each `/api` path template,
-/// each method and its [`Access`] (HEAD wherever GET is).
+/// each method and its [`Access`] (HEAD wherever GET is), in a `matchit` radix tree (the router
+/// axum itself uses), so a lookup walks the path once instead of trying every template.
 #[derive(Debug, Clone, Default)]
-pub struct RouteTable(Vec<Route>);
-
-/// One path template (split into segments) and its operations.
-#[derive(Debug, Clone)]
-struct Route {
-    segments: Vec<String>,
-    operations: Vec<(Method, Access)>,
-}
+pub struct RouteTable(matchit::Router<Vec<(Method, Access)>>);
 
 impl RouteTable {
-    /// The `/api` operations of `document`.
+    /// The `/api` operations of `document`. A template `matchit` cannot hold (two templates
+    /// that differ only in a parameter's name, say) is left out with a warning: its requests
+    /// are forwarded as they are ([`Lookup::Unknown`]) and the service, which verifies tokens
+    /// itself, decides.
     pub fn from_openapi(document: &utoipa::openapi::OpenApi) -> Self {
-        let table = document
-            .paths
-            .paths
-            .iter()
-            .filter(|(template, _)| template.starts_with("/api/"))
-            .map(|(template, item)| {
-                let mut methods = Vec::new();
-                for (op, method) in [
-                    (&item.get, Method::GET),
-                    (&item.put, Method::PUT),
-                    (&item.post, Method::POST),
-                    (&item.delete, Method::DELETE),
-                    (&item.patch, Method::PATCH),
-                ] {
-                    if let Some(op) = op {
-                        methods.push((method, access_of(op)));
-                    }
+        let mut table = matchit::Router::new();
+        for (template, item) in &document.paths.paths {
+            if !template.starts_with("/api/") {
+                continue;
+            }
+            let mut methods = Vec::new();
+            for (op, method) in [
+                (&item.get, Method::GET),
+                (&item.put, Method::PUT),
+                (&item.post, Method::POST),
+                (&item.delete, Method::DELETE),
+                (&item.patch, Method::PATCH),
+            ] {
+                if let Some(op) = op {
+                    methods.push((method, access_of(op)));
                 }
-                if let Some(op) = &item.get {
-                    methods.push((Method::HEAD, access_of(op)));
-                }
-                Route {
-                    segments: template.split('/').map(str::to_owned).collect(),
-                    operations: methods,
-                }
-            })
-            .collect();
+            }
+            if let Some(op) = &item.get {
+                methods.push((Method::HEAD, access_of(op)));
+            }
+            if let Err(e) = table.insert(template.as_str(), methods) {
+                tracing::warn!(template = template.as_str(), error = %e, "route left out");
+            }
+        }
         Self(table)
     }
 
-    /// What the table says of `method` on `path` (`{param}` matches one non-empty segment).
+    /// What the table says of `method` on `path` (`{param}` matches one non-empty segment, or
+    /// the non-empty rest of one after a literal prefix).
     pub fn lookup(&self, method: &Method, path: &str) -> Lookup {
-        let found = self.0.iter().find(|route| {
-            let mut segments = path.split('/');
-            route.segments.iter().all(|t| {
-                segments.next().is_some_and(|s| {
-                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
-                })
-            }) && segments.next().is_none()
-        });
-        let Some(Route {
-            operations: methods,
-            ..
-        }) = found
-        else {
-            return Lookup::Unknown;
+        // matchit lets a parameter match an empty segment inside a path (`/a//b`): not here.
+        let found = match self.0.at(path) {
+            Ok(found) if found.params.iter().all(|(_, value)| !value.is_empty()) => found,
+            _ => return Lookup::Unknown,
         };
-        match methods.iter().find(|(m, _)| m == method) {
+        match found.value.iter().find(|(m, _)| m == method) {
             Some((_, access)) => Lookup::Allowed(*access),
-            None => Lookup::NotAllowed(methods.iter().map(|(m, _)| m.clone()).collect()),
+            None => Lookup::NotAllowed(found.value.iter().map(|(m, _)| m.clone()).collect()),
         }
     }
 }
@@ -276,6 +261,43 @@ mod tests {
         assert_eq!(
             table.lookup(&Method::GET, "/api/products/"),
             Lookup::Unknown
+        );
+    }
+
+    #[test]
+    fn a_literal_segment_wins_over_a_parameter_whatever_the_documents_order() {
+        let document: utoipa::openapi::OpenApi = serde_json::from_value(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/api/orders/{id}": {"get": {"responses": {}, "security": [{"bearer_auth": []}]}},
+                "/api/orders/feed": {"get": {"responses": {}}},
+                "/api/orders/{id}/events": {"get": {"responses": {}}},
+                "/api/products/{id}": {"get": {"responses": {}}},
+                "/api/products/{key}": {"post": {"responses": {}}}
+            }
+        }))
+        .unwrap();
+        let table = RouteTable::from_openapi(&document);
+        let public = Lookup::Allowed(Access::Public);
+        let bearer = Lookup::Allowed(Access::Bearer);
+        assert_eq!(table.lookup(&Method::GET, "/api/orders/feed"), public);
+        assert_eq!(table.lookup(&Method::GET, "/api/orders/7"), bearer);
+        assert_eq!(table.lookup(&Method::GET, "/api/orders/7/events"), public);
+        assert_eq!(
+            table.lookup(&Method::GET, "/api/orders/7/nothing"),
+            Lookup::Unknown
+        );
+        assert_eq!(
+            table.lookup(&Method::GET, "/api/orders//events"),
+            Lookup::Unknown
+        );
+        // Two templates that differ only in a parameter's name: the second is left out, not a
+        // panic, and the first still answers.
+        assert_eq!(table.lookup(&Method::GET, "/api/products/3"), public);
+        assert_eq!(
+            table.lookup(&Method::POST, "/api/products/3"),
+            Lookup::NotAllowed(vec![Method::GET, Method::HEAD])
         );
     }
 
